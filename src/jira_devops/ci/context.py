@@ -1,0 +1,37 @@
+"""The CI context: what the CI a command runs in says about the run, in one provider-neutral shape."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Optional
+
+
+@dataclass(frozen=True)
+class CiContext:
+    """What a CI provider's environment tells us about the current run.
+
+    Every field is optional: a provider fills what it knows, and explicit settings always win over it.
+    Identities are stable across runs: ``pipeline_id`` never contains a run id.
+    """
+
+    provider: str = "generic"
+    provider_name: str = "no CI detected"
+    pipeline_id: Optional[str] = None
+    pipeline_name: Optional[str] = None
+    pipeline_url: Optional[str] = None
+    run_url: Optional[str] = None
+    run_number: Optional[int] = None
+    attempt: Optional[int] = None
+    branch: Optional[str] = None
+    tag: Optional[str] = None
+    commit: Optional[str] = None
+    previous_commit: Optional[str] = None
+    pr_number: Optional[str] = None
+    pr_title: Optional[str] = None
+    repository_url: Optional[str] = None
+    job_status: Optional[str] = None
+    environment_name: Optional[str] = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The context as a JSON-ready dict."""
+        return asdict(self)

@@ -1,0 +1,161 @@
+"""The command-line front: parse flags, resolve settings, call the library, turn errors into exit codes.
+
+Nothing here knows how to talk to Jira; each subcommand in :mod:`jira_devops.commands` calls library
+functions. This module imports only the standard library so that ``--help`` and ``--version`` are fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any, Optional
+
+from jira_devops._version import __version__
+from jira_devops.commands import COMMAND_MODULES
+from jira_devops.errors import ExitCode, JiraDevopsError, UsageError
+from jira_devops.redact import RedactingFilter, redact
+from jira_devops.settings import OPTIONS_BY_NAME, Option, Settings, convert, load_settings, options_in
+
+PROG = "jira-devops"
+INTERNAL_ERROR = 70
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line and exit with the usage code."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}", hint=f"see '{self.prog} --help'")
+
+
+def _option_type(option: Option) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            return convert(option, text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    parse.__name__ = option.kind
+    return parse
+
+
+def add_setting_arguments(parser: argparse.ArgumentParser, groups: Sequence[str]) -> None:
+    """Add the flags of every setting in ``groups`` to ``parser``; unset flags stay out of the namespace."""
+    for option in options_in(groups):
+        if not option.on_command_line:
+            continue
+        names = [option.flag] + ([option.short] if option.short else [])
+        help_text = f"{option.help} [env {option.env_var}]"
+        if option.kind == "bool":
+            if option.name.startswith("no_"):
+                parser.add_argument(*names, dest=option.name, action="store_const", const=True,
+                                    default=argparse.SUPPRESS, help=help_text)
+            else:
+                parser.add_argument(*names, dest=option.name, action=argparse.BooleanOptionalAction,
+                                    default=argparse.SUPPRESS, help=help_text)
+        elif option.kind == "list":
+            parser.add_argument(*names, dest=option.name, action="append", type=_option_type(option),
+                                default=argparse.SUPPRESS, metavar=option.metavar, help=help_text)
+        else:
+            parser.add_argument(*names, dest=option.name, type=_option_type(option),
+                                default=argparse.SUPPRESS, metavar=option.metavar, help=help_text)
+
+
+def _load_command(module_name: str) -> ModuleType:
+    return importlib.import_module(module_name)
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+    """The full parser and the command modules by name."""
+    parser = _Parser(
+        prog=PROG,
+        description="Tell Jira Cloud what your CI/CD did: report builds and deployments.",
+        epilog="Exit codes: 0 ok, 1 rejected by Jira, 2 usage or configuration, 3 authentication or "
+        "permission, 4 Jira unreachable, 5 gate prevented, 6 gate timeout.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    modules: dict[str, ModuleType] = {}
+    for module_name in COMMAND_MODULES:
+        module = _load_command(module_name)
+        sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        sub.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                         help="settings file (default: .jira-devops.yml in the repository) "
+                         "[env JIRA_DEVOPS_CONFIG]")
+        add_setting_arguments(sub, module.GROUPS)
+        module.add_arguments(sub)
+        modules[module.NAME] = module
+    return parser, modules
+
+
+def _flatten_lists(values: dict[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in values.items():
+        option = OPTIONS_BY_NAME.get(name)
+        if option is not None and option.kind == "list" and isinstance(value, list):
+            flat[name] = tuple(item for chunk in value for item in chunk)
+        else:
+            flat[name] = value
+    return flat
+
+
+def resolve(args: argparse.Namespace, module: ModuleType) -> Settings:
+    """The settings of this invocation for the command ``module``."""
+    given = {name: value for name, value in vars(args).items() if name in OPTIONS_BY_NAME}
+    names = [option.name for option in options_in(module.GROUPS)]
+    return load_settings(_flatten_lists(given), config=getattr(args, "config", None), names=names)
+
+
+def _configure_logging(debug: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
+    root = logging.getLogger("jira_devops")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+    root.propagate = False
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the CLI; returns the exit code."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in arguments
+    try:
+        parser, modules = build_parser()
+        if not arguments:
+            parser.print_help()
+            return ExitCode.USAGE
+        args = parser.parse_args(arguments)
+        if args.command is None:
+            parser.print_help()
+            return ExitCode.USAGE
+        module = modules[args.command]
+        settings = resolve(args, module)
+        debug = bool(settings.debug)
+        _configure_logging(debug)
+        return int(module.run(args, settings))
+    except JiraDevopsError as error:
+        print(redact(f"error: {error.one_line()}"), file=sys.stderr)
+        if debug:
+            _print_traceback()
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        return ExitCode.OK
+    except Exception as error:  # the single catch-all: a bug of ours, said in one line
+        print(redact(f"error: internal error: {type(error).__name__}: {error} "
+                     "(rerun with --debug for the traceback and report it)"), file=sys.stderr)
+        if debug:
+            _print_traceback()
+        return INTERNAL_ERROR
+
+
+def _print_traceback() -> None:
+    import traceback  # noqa: PLC0415
+
+    print(redact(traceback.format_exc()), file=sys.stderr)

@@ -1,0 +1,11 @@
+"""The CLI's subcommands: one module each, light to import (heavy imports happen inside ``run``).
+
+Each module defines ``NAME``, ``HELP``, ``GROUPS`` (the setting groups it takes, see
+:mod:`jira_devops.settings`), ``add_arguments(parser)`` for command-only arguments, and
+``run(args, settings) -> int``.
+"""
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "jira_devops.commands.report_build",
+    "jira_devops.commands.report_deploy",
+)
