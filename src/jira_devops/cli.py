@@ -27,7 +27,7 @@ INTERNAL_ERROR = 70
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line and exit with the usage code."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         raise UsageError(f"{self.prog}: {message}", hint=f"see '{self.prog} --help'")
 
 
@@ -123,6 +123,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the CLI; returns the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in arguments
+    settings: Optional[Settings] = None
     try:
         parser, modules = build_parser()
         if not arguments:
@@ -136,12 +137,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         settings = resolve(args, module)
         debug = bool(settings.debug)
         _configure_logging(debug)
-        return int(module.run(args, settings))
+        return _soften(int(module.run(args, settings)), settings)
     except JiraDevopsError as error:
-        print(redact(f"error: {error.one_line()}"), file=sys.stderr)
+        softened = _soften(error.exit_code, settings)
+        label = "error" if softened == error.exit_code else "warning"
+        print(redact(f"{label}: {error.one_line()}"), file=sys.stderr)
         if debug:
             _print_traceback()
-        return error.exit_code
+        return softened
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
@@ -153,6 +156,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if debug:
             _print_traceback()
         return INTERNAL_ERROR
+
+
+SOFTENED_BY_NO_FAIL = frozenset({ExitCode.REJECTED, ExitCode.AUTH, ExitCode.UNREACHABLE})
+
+
+def _soften(code: int, settings: Optional[Settings]) -> int:
+    """``--no-fail`` turns Jira-side failures (1, 3, 4) into exit 0; usage errors stay errors."""
+    if code in SOFTENED_BY_NO_FAIL and settings is not None and settings.no_fail:
+        print(f"warning: exiting 0 instead of {code} because of --no-fail", file=sys.stderr)
+        return ExitCode.OK
+    return code
 
 
 def _print_traceback() -> None:

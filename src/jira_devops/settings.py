@@ -89,7 +89,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("token_cache", "bool", "cache the access token between invocations (default on)", _CONN),
     Option("cache_dir", "str", "where the token cache lives (default: the user's cache dir)", _CONN,
            metavar="DIR"),
-    Option("outbox", "str", "directory keeping reports that could not be delivered", _CONN + ("outbox",),
+    Option("outbox", "str", "directory keeping reports that could not be delivered", (*_CONN, "outbox"),
            metavar="DIR"),
     # --- output ---------------------------------------------------------------------------------------
     Option("dry_run", "bool", "print the request bodies that would be sent; touch no network", ("output",)),
@@ -174,7 +174,7 @@ OPTIONS: tuple[Option, ...] = (
 )
 
 OPTIONS_BY_NAME: dict[str, Option] = {option.name: option for option in OPTIONS}
-FILE_KEYS: tuple[str, ...] = tuple(option.name for option in OPTIONS if option.in_file) + ("config",)
+FILE_KEYS: tuple[str, ...] = (*tuple(option.name for option in OPTIONS if option.in_file), "config")
 
 
 @dataclass(frozen=True)

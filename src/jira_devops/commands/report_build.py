@@ -1,4 +1,4 @@
-"""`jira-devops report-build`."""
+"""`jira-devops report-build`: report one build to Jira."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import argparse
 from jira_devops.settings import Settings
 
 NAME = "report-build"
-HELP = "report one build to Jira"
+HELP = "report one build (its state, tests and issue keys) to Jira"
 GROUPS = ("connection", "output", "ci", "report", "build", "keys")
 
 
@@ -16,5 +16,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Report the build."""
-    raise NotImplementedError
+    """Report the build and print what Jira said."""
+    from jira_devops.output import Printer  # noqa: PLC0415
+    from jira_devops.report import report_build  # noqa: PLC0415
+
+    result = report_build(settings)
+    Printer(as_json=bool(settings.json), quiet=bool(settings.quiet)).report(result)
+    return result.exit_code

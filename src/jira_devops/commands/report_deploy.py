@@ -1,4 +1,4 @@
-"""`jira-devops report-deploy`."""
+"""`jira-devops report-deploy`: report one deployment to Jira."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import argparse
 from jira_devops.settings import Settings
 
 NAME = "report-deploy"
-HELP = "report one deploy to Jira"
-GROUPS = ("connection", "output", "ci", "report", "deploy", "keys")
+HELP = "report one deployment (environment, state and issue keys) to Jira"
+GROUPS = ("connection", "output", "ci", "report", "deploy", "keys", "history")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -16,5 +16,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Report the deploy."""
-    raise NotImplementedError
+    """Report the deployment and print what Jira said."""
+    from jira_devops.output import Printer  # noqa: PLC0415
+    from jira_devops.report import report_deploy  # noqa: PLC0415
+
+    result = report_deploy(settings)
+    Printer(as_json=bool(settings.json), quiet=bool(settings.quiet)).report(result)
+    return result.exit_code

@@ -1,0 +1,195 @@
+"""The library API: report one build or one deployment, and say what Jira made of it.
+
+``report_build(settings)`` and ``report_deploy(settings)`` do everything the CLI commands do except
+printing: detect the CI, find the issue keys, build the payload, send it (or not, with ``dry_run``), and
+return a :class:`ReportResult`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from jira_devops import ci as ci_detection
+from jira_devops.ci.context import CiContext
+from jira_devops.errors import ExitCode, UsageError
+from jira_devops.key_discovery import KeyDiscovery, discover_keys
+from jira_devops.payloads import GitFacts, Prepared, build_item, deployment_item, parse_properties, request_bodies
+from jira_devops.settings import Settings
+
+
+@dataclass
+class ReportResult:
+    """What a report sent and what Jira answered."""
+
+    command: str
+    kind: str
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+    keys: KeyDiscovery = field(default_factory=KeyDiscovery)
+    accepted: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    unknown_issue_keys: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    skipped: Optional[str] = None
+    gate_status: Optional[str] = None
+    gate_details: list[dict[str, Any]] = field(default_factory=list)
+    outboxed: int = 0
+    requests: int = 0
+    ci_provider: str = "generic"
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything sent was accepted, 1 when Jira rejected something."""
+        return ExitCode.REJECTED if self.rejected else ExitCode.OK
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as the JSON object ``--json`` prints (a stable, documented shape)."""
+        return {
+            "command": self.command,
+            "dryRun": self.dry_run,
+            "skipped": self.skipped,
+            "ci": self.ci_provider,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "unknownIssueKeys": self.unknown_issue_keys,
+            "issueKeys": self.keys.key_names(),
+            "keySources": {found.key: list(found.sources) for found in self.keys.keys},
+            "range": self.keys.range_used,
+            "rangeBase": self.keys.base_source,
+            "commitsRead": self.keys.commits_read,
+            "gateStatus": self.gate_status,
+            "gateDetails": self.gate_details,
+            "outboxed": self.outboxed,
+            "requests": self.requests,
+            "warnings": self.warnings,
+            "notes": self.notes,
+            "bodies": self.bodies,
+        }
+
+
+def git_facts(repo: Optional[str]) -> GitFacts:
+    """HEAD, branch, remote URL and folder name of the repository, as far as they can be read."""
+    folder = Path(repo or ".")
+
+    def ask(*args: str) -> Optional[str]:
+        try:
+            out = subprocess.run(["git", *args], cwd=folder, capture_output=True, check=True, timeout=30)
+        except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            return None
+        text = out.stdout.decode("utf-8", "replace").strip()
+        return text or None
+
+    top = ask("rev-parse", "--show-toplevel")
+    if top is None:
+        return GitFacts()
+    branch = ask("symbolic-ref", "--quiet", "--short", "HEAD")
+    return GitFacts(
+        commit=ask("rev-parse", "--verify", "--quiet", "HEAD"),
+        branch=branch,
+        remote_url=ask("remote", "get-url", "origin"),
+        root_name=Path(top).name,
+    )
+
+
+def detect_ci(settings: Settings, environ: Optional[Mapping[str, str]] = None) -> CiContext:
+    """The CI context, forced by ``settings.ci`` when given."""
+    return ci_detection.detect(os.environ if environ is None else environ, force=settings.ci)
+
+
+def _test_info(settings: Settings) -> Optional[dict[str, int]]:
+    counts = [settings.tests_total, settings.tests_passed, settings.tests_failed, settings.tests_skipped]
+    info: Optional[dict[str, int]] = None
+    if settings.junit:
+        from jira_devops.junit import count_reports  # noqa: PLC0415
+
+        totals = count_reports(settings.junit, Path(settings.repo or "."))
+        info = {"totalNumber": totals.total, "numberPassed": totals.passed,
+                "numberFailed": totals.failed, "numberSkipped": totals.skipped}
+    if any(value is not None for value in counts):
+        if any(value is not None and value < 0 for value in counts):
+            raise UsageError("test counts must not be negative")
+        passed = settings.tests_passed
+        failed = settings.tests_failed
+        skipped = settings.tests_skipped or 0
+        total = settings.tests_total
+        if total is None:
+            total = (passed or 0) + (failed or 0) + skipped
+        if passed is None:
+            passed = max(0, total - (failed or 0) - skipped)
+        if failed is None:
+            failed = max(0, total - passed - skipped)
+        if passed + failed + skipped > total:
+            raise UsageError(f"passed ({passed}) + failed ({failed}) + skipped ({skipped}) is more than "
+                             f"the total ({total})")
+        info = {"totalNumber": total, "numberPassed": passed, "numberFailed": failed, "numberSkipped": skipped}
+    return info
+
+
+def prepare_build(settings: Settings, ci: CiContext) -> tuple[Prepared, KeyDiscovery]:
+    """The build payload and the keys it carries, without sending anything."""
+    facts = git_facts(settings.repo)
+    keys = discover_keys(settings, ci)
+    prepared = build_item(settings, ci, facts, keys.key_names(), test_info=_test_info(settings))
+    return prepared, keys
+
+
+def prepare_deployment(settings: Settings, ci: CiContext) -> tuple[Prepared, KeyDiscovery]:
+    """The deployment payload and the keys it carries, without sending anything."""
+    facts = git_facts(settings.repo)
+    keys = discover_keys(settings, ci)
+    prepared = deployment_item(settings, ci, facts, keys.key_names(), duration=settings.duration)
+    return prepared, keys
+
+
+def _report(command: str, kind: str, settings: Settings, prepared: Prepared, keys: KeyDiscovery,
+            ci: CiContext) -> ReportResult:
+    result = ReportResult(command=command, kind=kind, keys=keys, dry_run=bool(settings.dry_run),
+                          ci_provider=ci.provider)
+    result.warnings.extend(keys.warnings)
+    result.warnings.extend(prepared.warnings)
+    result.notes.extend(prepared.notes)
+    item = prepared.item
+    has_keys = bool(getattr(item, "issueKeys", None) or getattr(item, "associations", None))
+    if not has_keys:
+        result.skipped = "no issue keys found"
+        result.warnings.append("no issue keys found, so Jira has nothing to attach this to and nothing "
+                               "was sent (name one with --issue-key, or put it in the branch name or "
+                               "a commit message)")
+        return result
+    result.bodies = request_bodies(kind, [item], parse_properties(settings.property))
+    if settings.dry_run:
+        return result
+    from jira_devops.client import DevOpsClient  # noqa: PLC0415 - httpx only when sending
+    from jira_devops.connection import connection_from_settings  # noqa: PLC0415
+
+    connection = connection_from_settings(settings)
+    with DevOpsClient.open(connection) as client:
+        for body in result.bodies:
+            outcome = client.submit(kind, body)  # type: ignore[arg-type]
+            result.accepted.extend(outcome.accepted)
+            result.rejected.extend(outcome.rejected)
+            for key in outcome.unknown_issue_keys:
+                if key not in result.unknown_issue_keys:
+                    result.unknown_issue_keys.append(key)
+        result.requests = client.requests
+    return result
+
+
+def report_build(settings: Settings, *, ci: Optional[CiContext] = None) -> ReportResult:
+    """Report one build to Jira (or, with ``dry_run``, only prepare the request bodies)."""
+    context = ci or detect_ci(settings)
+    prepared, keys = prepare_build(settings, context)
+    return _report("report-build", "builds", settings, prepared, keys, context)
+
+
+def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None) -> ReportResult:
+    """Report one deployment to Jira (or, with ``dry_run``, only prepare the request bodies)."""
+    context = ci or detect_ci(settings)
+    prepared, keys = prepare_deployment(settings, context)
+    return _report("report-deploy", "deployments", settings, prepared, keys, context)
