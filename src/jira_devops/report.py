@@ -12,7 +12,7 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from jira_devops import ci as ci_detection
 from jira_devops.ci.context import CiContext
@@ -20,6 +20,9 @@ from jira_devops.errors import ExitCode, UsageError
 from jira_devops.key_discovery import KeyDiscovery, discover_keys
 from jira_devops.payloads import GitFacts, Prepared, build_item, deployment_item, parse_properties, request_bodies
 from jira_devops.settings import Settings
+
+if TYPE_CHECKING:
+    from jira_devops.connection import Connection
 
 
 @dataclass
@@ -165,20 +168,25 @@ def _report(command: str, kind: str, settings: Settings, prepared: Prepared, key
     result.bodies = request_bodies(kind, [item], parse_properties(settings.property))
     if settings.dry_run:
         return result
-    from jira_devops.client import DevOpsClient  # noqa: PLC0415 - httpx only when sending
-    from jira_devops.connection import connection_from_settings  # noqa: PLC0415
+    from jira_devops.connection import connection_from_settings  # noqa: PLC0415 - only when sending
 
-    connection = connection_from_settings(settings)
+    send(connection_from_settings(settings), result)
+    return result
+
+
+def send(connection: Connection, result: ReportResult) -> None:
+    """Submit the result's request bodies and fold Jira's answers into it."""
+    from jira_devops.client import DevOpsClient  # noqa: PLC0415 - httpx only when sending
+
     with DevOpsClient.open(connection) as client:
         for body in result.bodies:
-            outcome = client.submit(kind, body)  # type: ignore[arg-type]
+            outcome = client.submit(result.kind, body)  # type: ignore[arg-type]
             result.accepted.extend(outcome.accepted)
             result.rejected.extend(outcome.rejected)
             for key in outcome.unknown_issue_keys:
                 if key not in result.unknown_issue_keys:
                     result.unknown_issue_keys.append(key)
-        result.requests = client.requests
-    return result
+        result.requests += client.requests
 
 
 def report_build(settings: Settings, *, ci: Optional[CiContext] = None) -> ReportResult:
