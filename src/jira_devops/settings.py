@@ -41,6 +41,9 @@ class Option:
     in_file: bool = True
     on_command_line: bool = True
     short: Optional[str] = None
+    action_name: Optional[str] = None
+    jenkins_name: Optional[str] = None
+    wrapper_inverted: bool = False  # the wrappers' input means the opposite (fail-on-error vs no-fail)
 
     @property
     def flag(self) -> str:
@@ -54,12 +57,14 @@ class Option:
 
     @property
     def action_input(self) -> str:
-        """The GitHub Action input name."""
-        return self.name.replace("_", "-")
+        """The GitHub Action input name (plural where the action takes a list in one input)."""
+        return self.action_name or self.name.replace("_", "-")
 
     @property
     def jenkins_parameter(self) -> str:
-        """The Jenkins step parameter name."""
+        """The Jenkins step parameter name (the names Atlassian's plugin used, where it had one)."""
+        if self.jenkins_name:
+            return self.jenkins_name
         head, *rest = self.name.split("_")
         return head + "".join(part.capitalize() for part in rest)
 
@@ -96,7 +101,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("json", "bool", "print the result as one JSON object", ("output",)),
     Option("quiet", "bool", "print errors only", ("output",), short="-q"),
     Option("debug", "bool", "log requests and responses (secrets redacted); show tracebacks", ("output",)),
-    Option("no_fail", "bool", "exit 0 even when Jira rejects, refuses or cannot be reached", ("output",)),
+    Option("no_fail", "bool", "exit 0 even when Jira rejects, refuses or cannot be reached", ("output",),
+           action_name="fail-on-error", jenkins_name="failOnError", wrapper_inverted=True),
     Option("ci", "str", "use this CI provider's variables instead of detecting one ('generic': none)",
            ("ci",), metavar="NAME"),
     # --- report (build and deploy) --------------------------------------------------------------------
@@ -133,17 +139,19 @@ OPTIONS: tuple[Option, ...] = (
            ("deploy", "gate"), metavar="N"),
     Option("duration", "int", "how long the deployment took, in seconds", ("deploy",), metavar="SECONDS"),
     Option("service_id", "list", "Jira Service Management service ID or key to associate (repeatable)",
-           ("deploy",), metavar="ID"),
+           ("deploy",), metavar="ID", action_name="service-ids", jenkins_name="serviceIds"),
     # --- gate -----------------------------------------------------------------------------------------
-    Option("gate", "bool", "ask Jira for deployment gating and wait for its decision", ("deploy",)),
+    Option("gate", "bool", "ask Jira for deployment gating and wait for its decision", ("deploy",),
+           jenkins_name="enableGating"),
     Option("gate_timeout", "duration", "how long to wait for a gate decision (default 30m)",
            ("deploy", "gate"), metavar="DURATION"),
     Option("gate_poll", "duration", "how often to poll the gate (default 10s)", ("deploy", "gate"),
            metavar="DURATION"),
     # --- issue keys -----------------------------------------------------------------------------------
     Option("issue_key", "list", "issue key to associate (repeatable, or comma-separated)", _KEYS,
-           short="-k", metavar="KEY"),
-    Option("project", "list", "keep only keys of this Jira project (repeatable)", _KEYS, metavar="KEY"),
+           short="-k", metavar="KEY", action_name="issue-keys", jenkins_name="issueKeys"),
+    Option("project", "list", "keep only keys of this Jira project (repeatable)", _KEYS, metavar="KEY",
+           action_name="project-keys", jenkins_name="projectKeys"),
     Option("ignore_case", "bool", "also match lower-case keys (upper-cased before sending)", _KEYS),
     Option("key_pattern", "str", "regular expression for issue keys (one group or the whole match)", _KEYS,
            metavar="REGEX"),
