@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from jira_devops.errors import ConfigError
 
@@ -475,4 +475,18 @@ def options_in(groups: Sequence[str]) -> list[Option]:
     return [option for option in OPTIONS if wanted.intersection(option.groups)]
 
 
-ValueConverter = Callable[[str], Any]
+def markdown_table() -> str:
+    """The README's settings table, generated from :data:`OPTIONS` so the two cannot drift."""
+    rows = [
+        "| setting | flag | environment | `.jira-devops.yml` | action input | Jenkins parameter | meaning |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for option in OPTIONS:
+        flag = f"`{option.flag}`" if option.on_command_line else "(none)"
+        key = f"`{option.name}`" if option.in_file else "(none)"
+        inverted = " (inverted)" if option.wrapper_inverted else ""
+        rows.append(
+            f"| {option.name} | {flag} | `{option.env_var}` | {key} | `{option.action_input}`{inverted} "
+            f"| `{option.jenkins_parameter}`{inverted} | {option.help} |"
+        )
+    return "\n".join(rows)
