@@ -8,7 +8,6 @@ return a :class:`ReportResult`.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from jira_devops import ci as ci_detection
 from jira_devops.ci.context import CiContext
 from jira_devops.errors import ExitCode, UsageError
+from jira_devops.git import try_git
 from jira_devops.key_discovery import KeyDiscovery, discover_keys
 from jira_devops.payloads import GitFacts, Prepared, build_item, deployment_item, parse_properties, request_bodies
 from jira_devops.settings import Settings
@@ -79,23 +79,13 @@ class ReportResult:
 def git_facts(repo: Optional[str]) -> GitFacts:
     """HEAD, branch, remote URL and folder name of the repository, as far as they can be read."""
     folder = Path(repo or ".")
-
-    def ask(*args: str) -> Optional[str]:
-        try:
-            out = subprocess.run(["git", *args], cwd=folder, capture_output=True, check=True, timeout=30)
-        except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
-            return None
-        text = out.stdout.decode("utf-8", "replace").strip()
-        return text or None
-
-    top = ask("rev-parse", "--show-toplevel")
+    top = try_git(["rev-parse", "--show-toplevel"], folder, timeout=30)
     if top is None:
         return GitFacts()
-    branch = ask("symbolic-ref", "--quiet", "--short", "HEAD")
     return GitFacts(
-        commit=ask("rev-parse", "--verify", "--quiet", "HEAD"),
-        branch=branch,
-        remote_url=ask("remote", "get-url", "origin"),
+        commit=try_git(["rev-parse", "--verify", "--quiet", "HEAD"], folder, timeout=30),
+        branch=try_git(["symbolic-ref", "--quiet", "--short", "HEAD"], folder, timeout=30),
+        remote_url=try_git(["remote", "get-url", "origin"], folder, timeout=30),
         root_name=Path(top).name,
     )
 

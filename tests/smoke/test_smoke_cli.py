@@ -1,0 +1,41 @@
+"""The installed command starts, reports its version, and prepares a build payload from a real repository."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from jira_devops import _version
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JIRA_", "GITHUB_", "CI"))}
+    return subprocess.run([sys.executable, "-m", "jira_devops", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_version_is_the_package_version(tmp_path: Path) -> None:
+    done = _cli("--version", cwd=tmp_path)
+    assert done.returncode == 0
+    assert _version.__version__ in done.stdout
+
+
+def test_dry_run_build_carries_keys_from_branch_and_commit(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "feature/ABC-12-login")
+    git("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty",
+        "-m", "OPS-7 fix the login form")
+    done = _cli("report-build", "--dry-run", "--json", "--state", "successful", "--ci", "generic",
+               "--build-number", "4", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["issueKeys"] == ["ABC-12", "OPS-7"]
+    build = result["bodies"][0]["builds"][0]
+    assert build["state"] == "successful"
+    assert build["references"][0]["commit"]["id"] == subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True, text=True, check=True).stdout.strip()
