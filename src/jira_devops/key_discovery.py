@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 from jira_devops.ci.context import CiContext
+from jira_devops.git import try_git
 from jira_devops.settings import Settings
 
 _KEY = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9_]+-\d+)(?![A-Za-z0-9])")
@@ -53,12 +54,13 @@ def discover_keys(settings: Settings, ci: CiContext, *, repo_path: Optional[Path
 
     for key in settings.issue_key or ():
         add(key, "explicit")
+    folder = repo_path or Path(settings.repo or ".")
     if settings.branch_keys is not False:
-        add(settings.branch or ci.branch, "branch")
+        add(settings.branch or ci.branch or try_git(["symbolic-ref", "--quiet", "--short", "HEAD"], folder),
+            "branch")
     if settings.title_keys is not False:
         add(ci.pr_title, "pr-title")
     if settings.commit_keys is not False:
-        folder = repo_path or Path(settings.repo or ".")
         try:
             out = subprocess.run(["git", "log", "-1", "--format=%H%n%B", settings.commit or ci.commit or "HEAD"],
                                  cwd=folder, capture_output=True, check=True).stdout.decode("utf-8", "replace")

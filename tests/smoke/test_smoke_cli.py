@@ -30,8 +30,9 @@ def test_dry_run_build_carries_keys_from_branch_and_commit(tmp_path: Path) -> No
     git("init", "-q", "-b", "feature/ABC-12-login")
     git("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty",
         "-m", "OPS-7 fix the login form")
+    git("remote", "add", "origin", "https://github.com/acme/app.git")
     done = _cli("report-build", "--dry-run", "--json", "--state", "successful", "--ci", "generic",
-               "--build-number", "4", cwd=tmp_path)
+               "--build-number", "4", "--url", "https://ci.example.com/4", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["issueKeys"] == ["ABC-12", "OPS-7"]
