@@ -1,0 +1,326 @@
+// Runs the shared library's steps outside Jenkins, for the tests.
+//
+// usage: groovy pipeline_harness.groovy <library dir> <scenarios.json> <results.json>
+//
+// Each scenario is a piece of pipeline code run with the library's global variables in scope. The
+// pipeline steps it (and the library) use are stood in for by the small implementations below, which
+// record what they receive; `sh` runs its script for real as a subprocess, in the scenario's workspace
+// and environment (no masking: a leak must show). When the scenario names an emulator, it is reset and
+// prepared before the scenario, and its stored state and requests are recorded after it.
+
+import groovy.json.JsonOutput
+import groovy.json.JsonSlurperClassic
+import org.codehaus.groovy.control.CompilerConfiguration
+import org.codehaus.groovy.control.customizers.ImportCustomizer
+
+/** What `error` and a failing `sh` throw in Jenkins (hudson.AbortException). */
+class AbortException extends RuntimeException {
+    AbortException(String message) { super(message) }
+}
+
+/** The `env` global: the job's environment plus the withEnv/withCredentials frames in force. */
+class PipelineEnv {
+    final PipelineRun run
+    PipelineEnv(PipelineRun run) { this.run = run }
+    Object getProperty(String name) { return run.environment()[name] }
+    void setProperty(String name, Object value) { run.baseEnv[name] = value == null ? null : value.toString() }
+    Object getAt(String name) { return getProperty(name) }
+}
+
+/** The `currentBuild` global. */
+class CurrentBuild {
+    static final List ORDER = ['SUCCESS', 'UNSTABLE', 'FAILURE', 'NOT_BUILT', 'ABORTED']
+    String result = null
+    String currentResult = 'SUCCESS'
+    int number = 1
+    String description = null
+    String displayName = null
+    void setResult(String value) {
+        result = value
+        if (ORDER.indexOf(value) > ORDER.indexOf(currentResult)) {
+            currentResult = value
+        }
+    }
+}
+
+/** One scenario's world: environment frames, credentials, the record of calls and the log. */
+class PipelineRun {
+    Map baseEnv = [:]
+    List<Map> frames = []
+    Map credentials = [:]
+    String workspace
+    File libraryDir
+    List calls = []
+    StringBuilder log = new StringBuilder()
+    CurrentBuild currentBuild = new CurrentBuild()
+    Map scripts = [:]
+
+    Map environment() {
+        Map merged = new LinkedHashMap(baseEnv)
+        frames.each { merged.putAll(it) }
+        return merged
+    }
+
+    void print(String text) {
+        log.append(text)
+        if (!text.endsWith('\n')) {
+            log.append('\n')
+        }
+    }
+}
+
+/** The base class of the library's scripts and of scenarios: the pipeline steps. */
+abstract class PipelineScript extends Script {
+    PipelineRun getPipelineRun() { return (PipelineRun) getBinding().getVariable('__run') }
+
+    Object methodMissing(String name, Object args) {
+        Object target = pipelineRun.scripts[name]
+        if (target != null) {
+            return target.invokeMethod('call', args)
+        }
+        throw new MissingMethodException(name, getClass(), args as Object[])
+    }
+
+    Object propertyMissing(String name) {
+        Object target = pipelineRun.scripts[name]
+        if (target != null) {
+            return target
+        }
+        throw new MissingPropertyException(name, getClass())
+    }
+
+    Object getEnv() { return new PipelineEnv(pipelineRun) }
+    Object getCurrentBuild() { return pipelineRun.currentBuild }
+
+    void echo(Object message) {
+        pipelineRun.calls << [step: 'echo', message: String.valueOf(message)]
+        pipelineRun.print(String.valueOf(message))
+    }
+
+    void error(Object message) {
+        pipelineRun.calls << [step: 'error', message: String.valueOf(message)]
+        pipelineRun.print("ERROR: ${message}")
+        throw new AbortException(String.valueOf(message))
+    }
+
+    boolean isUnix() { return true }
+
+    Object sh(String script) { return sh([script: script]) }
+
+    Object sh(Map args) {
+        String script = args.script
+        File tmp = new File(pipelineRun.workspace + '@tmp')
+        tmp.mkdirs()
+        File file = File.createTempFile('script', '.sh', tmp)
+        file.text = script
+        file.setExecutable(true)
+        List command = script.startsWith('#!') ? [file.absolutePath] : ['sh', '-xe', file.absolutePath]
+        ProcessBuilder builder = new ProcessBuilder(command as String[])
+        builder.directory(new File(pipelineRun.workspace))
+        builder.environment().clear()
+        pipelineRun.environment().each { k, v -> if (v != null) builder.environment().put(k, v) }
+        File stdoutFile = File.createTempFile('stdout', '.txt', tmp)
+        File stderrFile = File.createTempFile('stderr', '.txt', tmp)
+        builder.redirectOutput(stdoutFile)
+        builder.redirectError(stderrFile)
+        int status = builder.start().waitFor()
+        String stdout = stdoutFile.text
+        String stderr = stderrFile.text
+        [file, stdoutFile, stderrFile].each { it.delete() }
+        Map record = [step: 'sh', script: script, label: args.label, returnStdout: args.returnStdout ?: false,
+                      returnStatus: args.returnStatus ?: false, status: status, stdout: stdout, stderr: stderr,
+                      env: new LinkedHashMap(pipelineRun.frames.inject([:]) { acc, frame -> acc + frame })]
+        pipelineRun.calls << record
+        pipelineRun.print(stderr)
+        if (!args.returnStdout) {
+            pipelineRun.print(stdout)
+        }
+        if (args.returnStatus) {
+            return status
+        }
+        if (status != 0) {
+            throw new AbortException("script returned exit code ${status}")
+        }
+        return args.returnStdout ? stdout : null
+    }
+
+    Object withEnv(List entries, Closure body) {
+        Map frame = [:]
+        entries.each { String entry ->
+            int equals = entry.indexOf('=')
+            frame[entry.substring(0, equals)] = entry.substring(equals + 1)
+        }
+        pipelineRun.calls << [step: 'withEnv', entries: entries.collect { it.toString() }]
+        return inFrame(frame, body)
+    }
+
+    Map usernamePassword(Map args) { return [type: 'usernamePassword'] + args }
+
+    Map string(Map args) { return [type: 'string'] + args }
+
+    Object withCredentials(List bindings, Closure body) {
+        Map frame = [:]
+        pipelineRun.calls << [step: 'withCredentials', bindings: bindings]
+        bindings.each { Map binding ->
+            Map stored = pipelineRun.credentials[binding.credentialsId]
+            if (stored == null) {
+                throw new AbortException("Could not find credentials entry with ID '${binding.credentialsId}'")
+            }
+            if (binding.type == 'usernamePassword') {
+                if (stored.type != 'usernamePassword') {
+                    throw new AbortException("Credentials '${binding.credentialsId}' is of type '${stored.type}'")
+                }
+                frame[binding.usernameVariable] = stored.username
+                frame[binding.passwordVariable] = stored.password
+            } else {
+                if (stored.type != 'string') {
+                    throw new AbortException("Credentials '${binding.credentialsId}' is of type '${stored.type}'")
+                }
+                frame[binding.variable] = stored.secret
+            }
+        }
+        return inFrame(frame, body)
+    }
+
+    private Object inFrame(Map frame, Closure body) {
+        pipelineRun.frames << frame
+        try {
+            return body.call()
+        } finally {
+            pipelineRun.frames.remove(pipelineRun.frames.size() - 1)
+        }
+    }
+
+    String libraryResource(String path) {
+        pipelineRun.calls << [step: 'libraryResource', resource: path]
+        return new File(new File(pipelineRun.libraryDir, 'resources'), path).getText('UTF-8')
+    }
+
+    String readFile(Object args) {
+        String path = args instanceof Map ? args.file : args
+        File file = new File(path)
+        return (file.absolute ? file : new File(pipelineRun.workspace, path)).getText('UTF-8')
+    }
+
+    boolean fileExists(String path) {
+        File file = new File(path)
+        return (file.absolute ? file : new File(pipelineRun.workspace, path)).exists()
+    }
+
+    void sleep(Object ignored) {
+        pipelineRun.calls << [step: 'sleep']
+    }
+
+    void waitUntil(Closure body) { waitUntil([:], body) }
+
+    void waitUntil(Map args, Closure body) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            if (body.call()) {
+                return
+            }
+        }
+        throw new AbortException('waitUntil: gave up after 20 attempts')
+    }
+
+    Object timeout(Map args, Closure body) { return body.call() }
+}
+
+/** Plain JSON values for the record. */
+Object jsonSafe(Object value) {
+    if (value == null || value instanceof Number || value instanceof Boolean || value instanceof String) {
+        return value
+    }
+    if (value instanceof GString) {
+        return value.toString()
+    }
+    if (value instanceof Map) {
+        return value.collectEntries { k, v -> [(String.valueOf(k)): jsonSafe(v)] }
+    }
+    if (value instanceof Collection || value instanceof Object[]) {
+        return (value as List).collect { jsonSafe(it) }
+    }
+    return value.toString()
+}
+
+Object emulatorCall(String base, String method, String path, Object body = null) {
+    HttpURLConnection connection = (HttpURLConnection) new URL(base + path).openConnection()
+    connection.requestMethod = method
+    if (body != null) {
+        connection.doOutput = true
+        connection.setRequestProperty('Content-Type', 'application/json')
+        connection.outputStream.withWriter('UTF-8') { it << JsonOutput.toJson(body) }
+    }
+    int status = connection.responseCode
+    String text = (status < 400 ? connection.inputStream : connection.errorStream)?.getText('UTF-8') ?: ''
+    if (status >= 400) {
+        throw new IllegalStateException("emulator ${method} ${path}: ${status} ${text}")
+    }
+    return text ? new JsonSlurperClassic().parseText(text) : null
+}
+
+File libraryDir = new File(args[0])
+Map input = new JsonSlurperClassic().parse(new File(args[1]), 'UTF-8')
+File outputFile = new File(args[2])
+
+CompilerConfiguration configuration = new CompilerConfiguration()
+configuration.scriptBaseClass = PipelineScript.name
+ImportCustomizer imports = new ImportCustomizer()
+imports.addImports('com.cloudbees.groovy.cps.NonCPS')  // as Jenkins' CPS shell does
+configuration.addCompilationCustomizers(imports)
+GroovyClassLoader loader = new GroovyClassLoader(PipelineScript.classLoader, configuration)
+loader.parseClass('''package com.cloudbees.groovy.cps
+@java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+@interface NonCPS {}
+''')
+Map stepClasses = [:]
+new File(libraryDir, 'vars').eachFileMatch(~/.*\.groovy/) { File file ->
+    stepClasses[file.name - '.groovy'] = loader.parseClass(file)
+}
+
+List results = []
+input.scenarios.each { Map scenario ->
+    PipelineRun run = new PipelineRun(libraryDir: libraryDir, workspace: scenario.workspace,
+                                      credentials: scenario.credentials ?: [:])
+    run.baseEnv.putAll(scenario.env ?: [:])
+    run.currentBuild.currentResult = scenario.currentResult ?: 'SUCCESS'
+    run.currentBuild.number = (scenario.env?.BUILD_NUMBER ?: '1') as int
+    Binding binding = new Binding()
+    binding.setVariable('__run', run)
+    stepClasses.each { String name, Class cls ->
+        Script step = (Script) cls.newInstance()
+        step.binding = binding
+        run.scripts[name] = step
+    }
+    String emulator = scenario.emulator
+    if (emulator) {
+        emulatorCall(emulator, 'POST', '/_emulator/reset')
+        (scenario.setup ?: []).each { Map request -> emulatorCall(emulator, request.method, request.path, request.body) }
+    }
+    Map record = [name: scenario.name]
+    long started = System.currentTimeMillis()
+    try {
+        Script body = (Script) loader.parseClass(scenario.script, "Scenario_${results.size()}.groovy").newInstance()
+        body.binding = binding
+        record.returned = jsonSafe(body.run())
+        record.error = null
+    } catch (AbortException problem) {
+        record.error = problem.message
+        record.errorType = 'abort'
+    } catch (Throwable problem) {
+        record.error = problem.toString()
+        record.errorType = 'exception'
+        StringWriter trace = new StringWriter()
+        problem.printStackTrace(new PrintWriter(trace))
+        record.trace = trace.toString()
+    }
+    record.millis = System.currentTimeMillis() - started
+    record.buildResult = run.currentBuild.result
+    record.calls = jsonSafe(run.calls)
+    record.log = run.log.toString()
+    if (emulator) {
+        record.emulatorState = emulatorCall(emulator, 'GET', '/_emulator/state')
+        record.emulatorRequests = emulatorCall(emulator, 'GET', '/_emulator/requests')
+    }
+    results << record
+}
+outputFile.setText(JsonOutput.toJson([results: results]), 'UTF-8')
