@@ -57,6 +57,7 @@ class Scenario:
     credentials: Optional[dict[str, dict[str, str]]] = None
     setup: list[dict[str, Any]] = field(default_factory=list)
     path: Optional[str] = None  # the agent's PATH; default: the test CLI's folder, then /usr/bin:/bin
+    tools: Optional[tuple[str, ...]] = None  # else: a PATH holding only these commands (no jira-devops)
     workspace: Optional[Path] = None
 
 
@@ -131,8 +132,11 @@ def run_scenarios(scenarios: dict[str, Scenario], *, workspace: Path, tmp: Path,
     entries = []
     for number, (name, scenario) in enumerate(scenarios.items(), start=1):
         space = scenario.workspace or workspace
+        path = scenario.path or f"{cli_bin_dir()}:/usr/bin:/bin"
+        if scenario.tools is not None:
+            path = str(_tool_dir(tmp / "tools" / name, scenario.tools))
         env = {
-            "PATH": scenario.path or f"{cli_bin_dir()}:/usr/bin:/bin",
+            "PATH": path,
             "HOME": str(home),
             "LANG": "C.UTF-8",
             "JIRA_DEVOPS_CACHE_DIR": str(tmp / "cache" / name),
@@ -168,6 +172,16 @@ def run_scenarios(scenarios: dict[str, Scenario], *, workspace: Path, tmp: Path,
             trace=record.get("trace"),
         )
     return outcomes
+
+
+def _tool_dir(folder: Path, tools: tuple[str, ...]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for tool in tools:
+        found = shutil.which(tool)
+        if found is None:
+            raise RuntimeError(f"{tool} is not installed")
+        (folder / tool).symlink_to(found)
+    return folder
 
 
 def make_repository(path: Path, branch: str = "feature/ABC-12-login",
