@@ -3,7 +3,7 @@
 // waitUntil { checkGatingStatus(site: 'acme', environmentId: 'prod-eu', credentialsId: 'jira-oauth') }
 //
 // Returns true when the gate allowed the deployment and false while it is still awaiting a decision (or
-// Jira could not be reached: ask again later). A gate that prevented the deployment aborts the build, and
+// Jira does not know the gate yet, or could not be reached: ask again later). A gate that prevented the deployment aborts the build, and
 // an invalid gate or a configuration/permission error fails it, as with the plugin: never a silent yes.
 
 def call(Map params = [:]) {
@@ -13,7 +13,9 @@ def call(Map params = [:]) {
     if (status == 'allowed') {
         return true
     }
-    if (status == 'awaiting' || status == 'pending') {
+    if (status in ['awaiting', 'timeout', 'unknown']) {
+        // Not decided yet; 'unknown': Jira does not know the gate yet, shortly after the deployment was sent.
+        echo "checkGatingStatus: ${result.message ?: 'the gate has not decided yet'}"
         return false
     }
     if (status == 'prevented' || status == 'expired') {

@@ -279,7 +279,7 @@ Map parseOutput(String output) {
     }
     result.exitCode = exitCode
     result.ok = exitCode == 0
-    if (exitCode != 0) {
+    if (exitCode != 0 && !result.message) {
         String meaning = EXIT_MEANINGS[exitCode] ?: 'failed'
         result.message = "jira-devops exited ${exitCode}: ${meaning} (its message is above)".toString()
     }

@@ -54,6 +54,23 @@ class PipelineRun {
     StringBuilder log = new StringBuilder()
     CurrentBuild currentBuild = new CurrentBuild()
     Map scripts = [:]
+    String emulatorUrl
+
+    Object emulatorCall(String method, String path, Object body = null) {
+        HttpURLConnection connection = (HttpURLConnection) new URL(emulatorUrl + path).openConnection()
+        connection.requestMethod = method
+        if (body != null) {
+            connection.doOutput = true
+            connection.setRequestProperty('Content-Type', 'application/json')
+            connection.outputStream.withWriter('UTF-8') { it << JsonOutput.toJson(body) }
+        }
+        int status = connection.responseCode
+        String text = (status < 400 ? connection.inputStream : connection.errorStream)?.getText('UTF-8') ?: ''
+        if (status >= 400) {
+            throw new IllegalStateException("emulator ${method} ${path}: ${status} ${text}")
+        }
+        return text ? new JsonSlurperClassic().parseText(text) : null
+    }
 
     Map environment() {
         Map merged = new LinkedHashMap(baseEnv)
@@ -223,6 +240,11 @@ abstract class PipelineScript extends Script {
     }
 
     Object timeout(Map args, Closure body) { return body.call() }
+
+    /** Not a pipeline step: lets a scenario change the emulator between steps (e.g. decide a gate). */
+    Object emulatorControl(String method, String path, Object body = null) {
+        return pipelineRun.emulatorCall(method, path, body)
+    }
 }
 
 /** Plain JSON values for the record. */
@@ -240,22 +262,6 @@ Object jsonSafe(Object value) {
         return (value as List).collect { jsonSafe(it) }
     }
     return value.toString()
-}
-
-Object emulatorCall(String base, String method, String path, Object body = null) {
-    HttpURLConnection connection = (HttpURLConnection) new URL(base + path).openConnection()
-    connection.requestMethod = method
-    if (body != null) {
-        connection.doOutput = true
-        connection.setRequestProperty('Content-Type', 'application/json')
-        connection.outputStream.withWriter('UTF-8') { it << JsonOutput.toJson(body) }
-    }
-    int status = connection.responseCode
-    String text = (status < 400 ? connection.inputStream : connection.errorStream)?.getText('UTF-8') ?: ''
-    if (status >= 400) {
-        throw new IllegalStateException("emulator ${method} ${path}: ${status} ${text}")
-    }
-    return text ? new JsonSlurperClassic().parseText(text) : null
 }
 
 File libraryDir = new File(args[0])
@@ -280,7 +286,7 @@ new File(libraryDir, 'vars').eachFileMatch(~/.*\.groovy/) { File file ->
 List results = []
 input.scenarios.each { Map scenario ->
     PipelineRun run = new PipelineRun(libraryDir: libraryDir, workspace: scenario.workspace,
-                                      credentials: scenario.credentials ?: [:])
+                                      credentials: scenario.credentials ?: [:], emulatorUrl: scenario.emulator)
     run.baseEnv.putAll(scenario.env ?: [:])
     run.currentBuild.currentResult = scenario.currentResult ?: 'SUCCESS'
     run.currentBuild.number = (scenario.env?.BUILD_NUMBER ?: '1') as int
@@ -293,8 +299,8 @@ input.scenarios.each { Map scenario ->
     }
     String emulator = scenario.emulator
     if (emulator) {
-        emulatorCall(emulator, 'POST', '/_emulator/reset')
-        (scenario.setup ?: []).each { Map request -> emulatorCall(emulator, request.method, request.path, request.body) }
+        run.emulatorCall('POST', '/_emulator/reset')
+        (scenario.setup ?: []).each { Map request -> run.emulatorCall(request.method, request.path, request.body) }
     }
     Map record = [name: scenario.name]
     long started = System.currentTimeMillis()
@@ -318,8 +324,8 @@ input.scenarios.each { Map scenario ->
     record.calls = jsonSafe(run.calls)
     record.log = run.log.toString()
     if (emulator) {
-        record.emulatorState = emulatorCall(emulator, 'GET', '/_emulator/state')
-        record.emulatorRequests = emulatorCall(emulator, 'GET', '/_emulator/requests')
+        record.emulatorState = run.emulatorCall('GET', '/_emulator/state')
+        record.emulatorRequests = run.emulatorCall('GET', '/_emulator/requests')
     }
     results << record
 }

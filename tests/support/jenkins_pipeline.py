@@ -110,13 +110,13 @@ def jenkins_environment(workspace: Path, number: int) -> dict[str, str]:
     """What Jenkins puts in a Pipeline job's environment on an agent."""
     return {
         "JENKINS_URL": "https://jenkins.example.com/",
-        "JOB_NAME": "acme/app/main",
-        "JOB_BASE_NAME": "main",
-        "JOB_URL": "https://jenkins.example.com/job/acme/job/app/job/main/",
+        "JOB_NAME": "acme/app",
+        "JOB_BASE_NAME": "app",
+        "JOB_URL": "https://jenkins.example.com/job/acme/job/app/",
         "BUILD_NUMBER": str(number),
         "BUILD_ID": str(number),
-        "BUILD_URL": f"https://jenkins.example.com/job/acme/job/app/job/main/{number}/",
-        "BRANCH_NAME": "main",
+        "BUILD_URL": f"https://jenkins.example.com/job/acme/job/app/{number}/",
+        "BRANCH_NAME": "feature/ABC-12-login",  # the branch make_repository checks out
         "WORKSPACE": str(workspace),
         "NODE_NAME": "built-in",
         "EXECUTOR_NUMBER": "0",
