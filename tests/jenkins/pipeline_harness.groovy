@@ -241,10 +241,130 @@ abstract class PipelineScript extends Script {
 
     Object timeout(Map args, Closure body) { return body.call() }
 
+    void pipeline(Closure body) {
+        Declarative model = new Declarative(this)
+        Declarative.collect(body, model)
+        model.run()
+    }
+
+    void junit(Object args) {
+        pipelineRun.calls << [step: 'junit', args: args]
+    }
+
     /** Not a pipeline step: lets a scenario change the emulator between steps (e.g. decide a gate). */
     Object emulatorControl(String method, String path, Object body = null) {
         return pipelineRun.emulatorCall(method, path, body)
     }
+}
+
+/** Declarative Pipeline, as far as the example Jenkinsfile uses it: agent, environment, stages with
+ *  when { branch }, steps and post conditions, and the pipeline's post. Stage failures mark the build and
+ *  skip the later stages, as Jenkins does. */
+class Declarative {
+    final PipelineScript script
+    Map environment = [:]
+    List stages = []
+    Map post = [:]
+
+    Declarative(PipelineScript script) { this.script = script }
+
+    static Map collect(Closure body, Object delegate) {
+        body.resolveStrategy = Closure.DELEGATE_FIRST
+        body.delegate = delegate
+        body.call()
+        return [:]
+    }
+
+    void agent(Object ignored) {}
+    Object getAny() { return 'any' }
+    void options(Closure ignored) {}
+    void environment(Closure body) { collect(body, new Assignments(environment)) }
+    void post(Closure body) { collect(body, new Conditions(post)) }
+    void stages(Closure body) { collect(body, this) }
+
+    void stage(String name, Closure body) {
+        Map stage = [name: name, environment: [:], post: [:], when: null, steps: null]
+        collect(body, new StageBuilder(stage))
+        stages << stage
+    }
+
+    void run() {
+        PipelineRun run = script.pipelineRun
+        run.frames << environment.collectEntries { k, v -> [(k): v.toString()] }
+        boolean failed = false
+        for (Map stage in stages) {
+            String branch = run.environment()['BRANCH_NAME']
+            if (failed || (stage.when != null && !branchMatches(stage.when, branch))) {
+                run.calls << [step: 'stage', name: stage.name, skipped: true]
+                continue
+            }
+            run.calls << [step: 'stage', name: stage.name, skipped: false]
+            run.frames << stage.environment.collectEntries { k, v -> [(k): v.toString()] }
+            String stageResult = 'SUCCESS'
+            try {
+                if (stage.steps != null) {
+                    stage.steps.call()
+                }
+            } catch (Throwable problem) {
+                stageResult = run.currentBuild.result == 'ABORTED' ? 'ABORTED' : 'FAILURE'
+                run.currentBuild.result = stageResult
+                run.print("stage ${stage.name} failed: ${problem.message}")
+                failed = true
+            }
+            runPost(stage.post, stageResult)
+            run.frames.remove(run.frames.size() - 1)
+        }
+        runPost(post, run.currentBuild.currentResult)
+        run.frames.remove(run.frames.size() - 1)
+        if (run.currentBuild.result == null) {
+            run.currentBuild.result = run.currentBuild.currentResult
+        }
+    }
+
+    private static boolean branchMatches(String pattern, String branch) {
+        return branch != null && branch ==~ pattern.replace('*', '.*')
+    }
+
+    private void runPost(Map conditions, String result) {
+        Map wanted = [always: true, success: result == 'SUCCESS', failure: result == 'FAILURE',
+                      unstable: result == 'UNSTABLE', aborted: result == 'ABORTED']
+        for (String condition in ['always', 'success', 'unstable', 'failure', 'aborted']) {
+            if (conditions[condition] != null && wanted[condition]) {
+                try {
+                    conditions[condition].call()
+                } catch (Throwable problem) {
+                    script.pipelineRun.currentBuild.result = 'FAILURE'
+                    script.pipelineRun.print("post ${condition} failed: ${problem.message}")
+                }
+            }
+        }
+    }
+}
+
+class Assignments {
+    final Map target
+    Assignments(Map target) { this.target = target }
+    void setProperty(String name, Object value) { target[name] = value }
+}
+
+class Conditions {
+    final Map target
+    Conditions(Map target) { this.target = target }
+    void always(Closure body) { target.always = body }
+    void success(Closure body) { target.success = body }
+    void failure(Closure body) { target.failure = body }
+    void unstable(Closure body) { target.unstable = body }
+    void aborted(Closure body) { target.aborted = body }
+}
+
+class StageBuilder {
+    final Map stage
+    StageBuilder(Map stage) { this.stage = stage }
+    void steps(Closure body) { stage.steps = body }
+    void environment(Closure body) { Declarative.collect(body, new Assignments(stage.environment)) }
+    void post(Closure body) { Declarative.collect(body, new Conditions(stage.post)) }
+    void when(Closure body) { Declarative.collect(body, this) }
+    void branch(String pattern) { stage.when = pattern }
 }
 
 /** Plain JSON values for the record. */
@@ -268,16 +388,22 @@ File libraryDir = new File(args[0])
 Map input = new JsonSlurperClassic().parse(new File(args[1]), 'UTF-8')
 File outputFile = new File(args[2])
 
-CompilerConfiguration configuration = new CompilerConfiguration()
-configuration.scriptBaseClass = PipelineScript.name
-ImportCustomizer imports = new ImportCustomizer()
-imports.addImports('com.cloudbees.groovy.cps.NonCPS')  // as Jenkins' CPS shell does
-configuration.addCompilationCustomizers(imports)
-GroovyClassLoader loader = new GroovyClassLoader(PipelineScript.classLoader, configuration)
-loader.parseClass('''package com.cloudbees.groovy.cps
+// Jenkins' annotations, for the library and the Jenkinsfile to compile against.
+GroovyClassLoader stubs = new GroovyClassLoader(PipelineScript.classLoader)
+stubs.parseClass('''package com.cloudbees.groovy.cps
 @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
 @interface NonCPS {}
 ''')
+stubs.parseClass('''package org.jenkinsci.plugins.workflow.libs
+@java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+@interface Library { String[] value() }
+''')
+CompilerConfiguration configuration = new CompilerConfiguration()
+configuration.scriptBaseClass = PipelineScript.name
+ImportCustomizer imports = new ImportCustomizer()
+imports.addImports('com.cloudbees.groovy.cps.NonCPS', 'org.jenkinsci.plugins.workflow.libs.Library')  // as Jenkins does
+configuration.addCompilationCustomizers(imports)
+GroovyClassLoader loader = new GroovyClassLoader(stubs, configuration)
 Map stepClasses = [:]
 new File(libraryDir, 'vars').eachFileMatch(~/.*\.groovy/) { File file ->
     stepClasses[file.name - '.groovy'] = loader.parseClass(file)

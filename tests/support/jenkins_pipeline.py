@@ -59,6 +59,8 @@ class Scenario:
     path: Optional[str] = None  # the agent's PATH; default: the test CLI's folder, then /usr/bin:/bin
     tools: Optional[tuple[str, ...]] = None  # else: a PATH holding only these commands (no jira-devops)
     workspace: Optional[Path] = None
+    branch: Optional[str] = None  # with files: a workspace of its own, a repository on this branch
+    files: Optional[dict[str, str]] = None  # files to write there (made executable when they start with #!)
 
 
 @dataclass
@@ -132,6 +134,8 @@ def run_scenarios(scenarios: dict[str, Scenario], *, workspace: Path, tmp: Path,
     entries = []
     for number, (name, scenario) in enumerate(scenarios.items(), start=1):
         space = scenario.workspace or workspace
+        if scenario.branch is not None or scenario.files is not None:
+            space = _own_workspace(tmp / "workspaces" / name, scenario)
         path = scenario.path or f"{cli_bin_dir()}:/usr/bin:/bin"
         if scenario.tools is not None:
             path = str(_tool_dir(tmp / "tools" / name, scenario.tools))
@@ -141,6 +145,7 @@ def run_scenarios(scenarios: dict[str, Scenario], *, workspace: Path, tmp: Path,
             "LANG": "C.UTF-8",
             "JIRA_DEVOPS_CACHE_DIR": str(tmp / "cache" / name),
             **jenkins_environment(space, number),
+            **({"BRANCH_NAME": scenario.branch} if scenario.branch else {}),
             **(agent_env or {}),
             **scenario.env,
         }
@@ -172,6 +177,17 @@ def run_scenarios(scenarios: dict[str, Scenario], *, workspace: Path, tmp: Path,
             trace=record.get("trace"),
         )
     return outcomes
+
+
+def _own_workspace(folder: Path, scenario: Scenario) -> Path:
+    make_repository(folder, branch=scenario.branch or "feature/ABC-12-login")
+    for name, text in (scenario.files or {}).items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        if text.startswith("#!"):
+            target.chmod(0o755)
+    return folder
 
 
 def _tool_dir(folder: Path, tools: tuple[str, ...]) -> Path:
