@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from support.emulator import RunningEmulator
 from support.emulator_api import EmulatorApi
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import httpx
+
 from support.cli import run_cli
 from support.emulator import RunningEmulator
 from support.emulator_api import EmulatorApi, build_item

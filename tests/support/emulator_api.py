@@ -6,6 +6,7 @@ from typing import Any, Optional
 from urllib.parse import quote
 
 import httpx
+
 from support.emulator import RunningEmulator
 
 
