@@ -162,9 +162,10 @@ class _Handler(BaseHTTPRequestHandler):
         answer = self._fault_or_none(path)
         if answer is None:
             answer = self._route(path, query, body, entry)
-        entry["status"] = answer.status
+        reset = answer.status < 0  # a scripted connection reset: no answer at all (logged as status 0)
+        entry["status"] = 0 if reset else answer.status
         emulator.state.log_request(entry)
-        if answer.status < 0:  # a scripted connection reset: no answer at all
+        if reset:
             self._reset_connection()
             return
         self._send(answer)
