@@ -87,11 +87,12 @@ def serve(config: EmulatorConfig) -> int:
     except ValueError as error:
         raise UsageError(f"cannot read the state file {config.state_file}: {error}",
                          hint="delete it or point --state-file elsewhere") from None
-    print(f"listening on {emulator.url}", flush=True)
-    print(f"use it with: JIRA_DEVOPS_API_URL={emulator.url} JIRA_CLIENT_ID={config.client_id} and the "
-          "client secret in JIRA_CLIENT_SECRET; Ctrl-C stops it", file=sys.stderr, flush=True)
+    # The handler is in place before the first line is printed: whoever reads that line may stop us at once.
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
+        print(f"listening on {emulator.url}", flush=True)
+        print(f"use it with: JIRA_DEVOPS_API_URL={emulator.url} JIRA_CLIENT_ID={config.client_id} and the "
+              "client secret in JIRA_CLIENT_SECRET; Ctrl-C stops it", file=sys.stderr, flush=True)
         emulator.serve_forever()
     except KeyboardInterrupt:
         pass
