@@ -75,3 +75,11 @@ def test_reset_forgets_gate_rules(api: EmulatorApi) -> None:
     api.token = api.new_token()
     api.submit("deployments", deployment_item(1, **GATED))
     assert _status(api)[1]["gatingStatus"] == "allowed"
+
+
+def test_unknown_polls_answer_404_before_the_gate_appears(api: EmulatorApi) -> None:
+    api.emulator.gate("allowed", unknown_polls=2, awaiting_polls=1)
+    api.submit("deployments", deployment_item(1, **GATED))
+    answers = [_status(api) for _ in range(4)]
+    assert [status for status, _ in answers] == [404, 404, 200, 200]
+    assert [body["gatingStatus"] for status, body in answers if status == 200] == ["awaiting", "allowed"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import socket
 import stat
+import time
 from pathlib import Path
 
 import httpx
@@ -67,6 +68,19 @@ def test_fail_rate_and_latency_apply_to_the_api(tmp_path: Path) -> None:
         assert api.submit("builds", build_item()).status_code == 503
         with pytest.raises(httpx.TimeoutException):
             api.http.get("/_edge/tenant_info", timeout=0.05)
+        api.close()
+
+
+def test_tokens_expire_after_their_lifetime(tmp_path: Path) -> None:
+    with start_emulator(tmp_path, "--token-lifetime", "1") as running:
+        api = EmulatorApi(running)
+        token = api.http.post("/oauth/token", data={
+            "grant_type": "client_credentials", "client_id": running.client_id,
+            "client_secret": running.secret_file.read_text(encoding="utf-8").strip()}).json()
+        assert token["expires_in"] == 1
+        assert api.submit("builds", build_item()).status_code == 202
+        time.sleep(1.1)
+        assert api.submit("builds", build_item()).status_code == 401
         api.close()
 
 

@@ -197,3 +197,11 @@ def test_page_lists_what_jira_would_show_per_issue(api: EmulatorApi) -> None:
     assert page.headers["content-type"].startswith("text/html")
     assert "<h2>ABC-9</h2>" in page.text
     assert "shop &lt;main&gt;" in page.text
+
+
+def test_more_than_500_association_values_in_all_rejects_the_item(api: EmulatorApi) -> None:
+    keys = tuple(f"ABC-{n}" for n in range(1, 301))
+    services = tuple(f"svc-{n}" for n in range(1, 202))
+    body = api.submit("deployments", deployment_item(1, keys=keys, services=services)).json()
+    (rejected,) = body["rejectedDeployments"]
+    assert "500" in rejected["errors"][0]["message"]

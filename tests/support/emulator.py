@@ -77,9 +77,12 @@ class RunningEmulator:
             body["delay"] = delay
         self._call("POST", "faults", body)
 
-    def gate(self, decision: str, *, environment_id: Optional[str] = None, awaiting_polls: int = 0) -> None:
-        """Set how gated deployments decide (existing and new ones)."""
-        body: dict[str, Any] = {"decision": decision, "awaiting_polls": awaiting_polls}
+    def gate(self, decision: str, *, environment_id: Optional[str] = None, awaiting_polls: int = 0,
+             unknown_polls: int = 0) -> None:
+        """Set how gated deployments decide (existing and new ones): ``unknown_polls`` polls answer 404,
+        then ``awaiting_polls`` answer ``awaiting``, then ``decision``."""
+        body: dict[str, Any] = {"decision": decision, "awaiting_polls": awaiting_polls,
+                                "unknown_polls": unknown_polls}
         if environment_id is not None:
             body["environment_id"] = environment_id
         self._call("POST", "gates", body)

@@ -30,6 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="answer this fraction of API requests with 503 (default 0)")
     parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
                         help="delay every API answer by this long (default 0)")
+    parser.add_argument("--token-lifetime", type=int, default=3600, metavar="SECONDS",
+                        help="how long issued access tokens stay valid (default 3600, as Atlassian's)")
     parser.add_argument("--quiet", action="store_true", help="do not log each request on stderr")
 
 

@@ -79,10 +79,11 @@ def _gates(emulator: Emulator, body: Any) -> Answer:
     if not isinstance(body, dict) or body.get("decision") not in GATE_DECISIONS:
         return Answer(400, error_array(f"decision must be one of {', '.join(GATE_DECISIONS)}"))
     polls = body.get("awaiting_polls", 0)
-    if not isinstance(polls, int) or polls < 0:
-        return Answer(400, error_array("awaiting_polls must be a whole number"))
+    unknown = body.get("unknown_polls", 0)
+    if not isinstance(polls, int) or polls < 0 or not isinstance(unknown, int) or unknown < 0:
+        return Answer(400, error_array("awaiting_polls and unknown_polls must be whole numbers"))
     environment = body.get("environment_id")
     if environment is not None and not isinstance(environment, str):
         return Answer(400, error_array("environment_id must be a string"))
-    changed = emulator.state.set_gate_rule(environment, GateRule(str(body["decision"]), polls))
+    changed = emulator.state.set_gate_rule(environment, GateRule(str(body["decision"]), polls, unknown))
     return Answer(200, {"gates_changed": changed})

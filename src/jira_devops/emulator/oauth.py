@@ -9,7 +9,6 @@ from __future__ import annotations
 import hmac
 from typing import TYPE_CHECKING, Any
 
-from jira_devops.emulator.state import TOKEN_LIFETIME_SECONDS
 from jira_devops.emulator.submissions import Answer
 
 if TYPE_CHECKING:
@@ -42,6 +41,6 @@ def token_answer(emulator: Emulator, body: Any, content_type: str) -> Answer:
     good_secret = hmac.compare_digest(secret.encode(), config.client_secret.encode())
     if not (good_id and good_secret):
         return oauth_error(401, "access_denied", "Unauthorized")
-    token = emulator.state.issue_token()
-    return Answer(200, {"access_token": token, "expires_in": TOKEN_LIFETIME_SECONDS,
+    token = emulator.state.issue_token(config.token_lifetime)
+    return Answer(200, {"access_token": token, "expires_in": config.token_lifetime,
                         "token_type": "Bearer", "scope": SCOPE})

@@ -13,17 +13,17 @@ def _rows_by_key(state: EmulatorState) -> dict[str, list[str]]:
     with state.lock:
         for stored in state.builds.values():
             item = stored.item
-            line = (f"build <b>{escape(str(item['displayName']))}</b> #{item['buildNumber']} "
-                    f"({escape(str(item['pipelineId']))}): {escape(str(item['state']))}")
+            line = (f"build <b>{escape(str(item['displayName']))}</b> "
+                    f"({escape(str(item['pipelineId']))} #{item['buildNumber']}): {escape(str(item['state']))}")
             for key in stored.issue_keys:
                 rows.setdefault(key, []).append(_linked(line, item.get("url")))
         for stored in state.deployments.values():
             item = stored.item
             environment: Any = item["environment"]
             gate = f", gate {escape(stored.gate['decision'])}" if stored.gate else ""
-            line = (f"deployment <b>{escape(str(item['displayName']))}</b> #{item['deploymentSequenceNumber']} to "
-                    f"{escape(str(environment['displayName']))} ({escape(str(environment['type']))}): "
-                    f"{escape(str(item['state']))}{gate}")
+            line = (f"deployment <b>{escape(str(item['displayName']))}</b> "
+                    f"(#{item['deploymentSequenceNumber']}) to {escape(str(environment['displayName']))} "
+                    f"({escape(str(environment['type']))}): {escape(str(item['state']))}{gate}")
             for key in stored.issue_keys:
                 rows.setdefault(key, []).append(_linked(line, item.get("url")))
     return rows

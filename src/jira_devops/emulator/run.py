@@ -53,6 +53,8 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         raise UsageError(f"--port {args.port} is not a TCP port (0-65535)")
     if not 0.0 <= args.fail_rate <= 1.0:
         raise UsageError(f"--fail-rate {args.fail_rate} must be between 0 and 1")
+    if args.token_lifetime < 1:
+        raise UsageError(f"--token-lifetime {args.token_lifetime} must be at least 1 second")
     if args.latency < 0:
         raise UsageError(f"--latency {args.latency} must not be negative")
     try:
@@ -70,6 +72,7 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         fail_rate=args.fail_rate,
         latency=args.latency,
         log_requests=not args.quiet,
+        token_lifetime=args.token_lifetime,
     )
 
 

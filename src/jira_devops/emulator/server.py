@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from jira_devops.emulator.control import control
 from jira_devops.emulator.oauth import token_answer
 from jira_devops.emulator.page import render_page
-from jira_devops.emulator.state import EmulatorState, GateRule
+from jira_devops.emulator.state import TOKEN_LIFETIME_SECONDS, EmulatorState, GateRule
 from jira_devops.emulator.submissions import Answer, Submissions, error_array
 
 DEFAULT_CLIENT_ID = "emulator-client"
@@ -49,6 +49,7 @@ class EmulatorConfig:
     fail_rate: float = 0.0
     latency: float = 0.0
     log_requests: bool = True
+    token_lifetime: int = TOKEN_LIFETIME_SECONDS
 
 
 class _Server(ThreadingHTTPServer):

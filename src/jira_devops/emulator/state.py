@@ -38,6 +38,7 @@ class GateRule:
 
     decision: str = "allowed"
     awaiting_polls: int = 0
+    unknown_polls: int = 0  # polls answered 404 ("not known yet") before the gate appears
 
 
 def parse_gate_decision(text: str) -> GateRule:
@@ -107,11 +108,11 @@ class EmulatorState:
 
     # --- tokens ---------------------------------------------------------------------------------------
 
-    def issue_token(self) -> str:
-        """A new access token valid for an hour."""
+    def issue_token(self, lifetime: float = TOKEN_LIFETIME_SECONDS) -> str:
+        """A new access token valid for ``lifetime`` seconds (an hour, as Atlassian's)."""
         token = secrets.token_urlsafe(32)
         with self.lock:
-            self.tokens[token] = time.time() + TOKEN_LIFETIME_SECONDS
+            self.tokens[token] = time.time() + lifetime
             self.tokens_issued += 1
             self.save()
         return token
@@ -181,6 +182,10 @@ class EmulatorState:
             if stored is None or stored.gate is None:
                 return None
             gate = stored.gate
+            if gate.get("unknown_polls", 0) > 0:
+                gate["unknown_polls"] -= 1
+                self.save()
+                return None
             if gate["awaiting_polls"] > 0:
                 gate["awaiting_polls"] -= 1
                 self.save()
@@ -254,7 +259,8 @@ class EmulatorState:
 
 def new_gate(rule: GateRule) -> dict[str, Any]:
     """A fresh gate following ``rule``."""
-    return {"decision": rule.decision, "awaiting_polls": rule.awaiting_polls, "updated": now_iso()}
+    return {"decision": rule.decision, "awaiting_polls": rule.awaiting_polls, "unknown_polls": rule.unknown_polls,
+            "updated": now_iso()}
 
 
 def build_key(item: dict[str, Any]) -> BuildKey:

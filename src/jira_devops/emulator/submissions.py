@@ -19,6 +19,7 @@ from jira_devops.emulator.state import EmulatorState, StoredItem, build_key, dep
 from jira_devops.emulator.validation import RequestValidator
 
 MAX_ITEMS = 100
+MAX_ASSOCIATION_VALUES = 500
 GATING_COMMAND = "initiate_deployment_gating"
 ISSUE_ASSOCIATIONS = ("issueKeys", "issueIdOrKeys")
 _ISSUE_KEY = re.compile(r"^(\w{1,255})-\d{1,255}$")
@@ -89,6 +90,11 @@ class Submissions:
         errors = self.validators[kind].item_errors(item)
         if errors:
             response[f"rejected{noun}"].append({"key": key, "errors": [{"message": m} for m in errors]})
+            return
+        total = sum(len(a.get("values") or []) for a in item.get("associations") or [] if isinstance(a, dict))
+        if total > MAX_ASSOCIATION_VALUES:
+            message = f"The number of association values must not exceed {MAX_ASSOCIATION_VALUES}; got {total}"
+            response[f"rejected{noun}"].append({"key": key, "errors": [{"message": message}]})
             return
         known, unknown_plain, unknown_assoc, others = self._split_keys(item)
         for unknown in unknown_plain:
@@ -183,7 +189,7 @@ class Submissions:
             "gatingStatus": gate["decision"],
             "updatedTimestamp": gate["updated"],
             "details": [{"type": "issue", "issueKey": change,
-                         "issueLink": f"https://emulator.atlassian.net/servicedesk/customer/portal/1/{change}"}],
+                         "issueLink": f"https://emulator.invalid/servicedesk/customer/portal/1/{change}"}],
         })
 
 
