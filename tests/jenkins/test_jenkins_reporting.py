@@ -8,12 +8,25 @@ from __future__ import annotations
 
 import pytest
 
+from pathlib import Path
+
+from jira_devops import ci
 from jira_devops.commands import COMMAND_MODULES
-from support.jenkins_pipeline import CLIENT_ID, SECRET, Outcome, ScenarioBook, default_credentials
+from support.jenkins_pipeline import (
+    CLIENT_ID,
+    SECRET,
+    Outcome,
+    ScenarioBook,
+    default_credentials,
+    jenkins_environment,
+)
 
 BOOK = ScenarioBook(emulator=True)
 GATING = "jira_devops.commands.gate_status" in COMMAND_MODULES
 needs_gating = pytest.mark.skipif(not GATING, reason="the CLI has no deployment gating yet")
+needs_jenkins_detection = pytest.mark.skipif(
+    ci.detect(jenkins_environment(Path("workspace"), 1)).provider != "jenkins",
+    reason="CI detection does not recognise a Jenkins job yet")
 
 WRONG_SECRET = {**default_credentials(),
                 "jira-oauth": {"type": "usernamePassword", "username": CLIENT_ID, "password": "not-the-secret"}}
@@ -43,6 +56,19 @@ def test_a_build_reaches_jira_with_its_state_and_keys(outcome: Outcome) -> None:
     assert outcome.returned["accepted"] == [{"pipelineId": build["pipelineId"], "buildNumber": build["buildNumber"]}]
     assert f"jiraSendBuildInfo: accepted: build {build['pipelineId']} #{build['buildNumber']}" in outcome.log
     assert _leaks(outcome) == []
+
+
+@needs_jenkins_detection
+@BOOK.scenario("return [sent: jiraSendBuildInfo(), number: env.BUILD_NUMBER, url: env.BUILD_URL]",
+               env={"JIRA_SITE": "acme", "JIRA_DEVOPS_CREDENTIALS_ID": "jira-oauth"})
+def test_with_no_parameters_the_jobs_facts_reach_jira(outcome: Outcome) -> None:
+    assert outcome.returned["sent"]["ok"] is True, outcome.log
+    assert outcome.emulator_state is not None
+    [build] = outcome.emulator_state["builds"]
+    assert build["pipelineId"] == "acme/app"
+    assert build["buildNumber"] == int(outcome.returned["number"])
+    assert build["url"] == outcome.returned["url"]
+    assert build["state"] == "successful"
 
 
 @BOOK.scenario("""
@@ -155,13 +181,20 @@ def test_check_gating_status_answers_false_until_the_gate_allows(outcome: Outcom
 
 
 @needs_gating
-@BOOK.scenario("""
-    checkGatingStatus(site: 'acme', credentialsId: 'jira-oauth', environmentId: 'production')
-    return 'went on'
-""", setup=[{"method": "POST", "path": "/_emulator/gates", "body": {"decision": "prevented"}}],
-    current_result="SUCCESS")
+@BOOK.scenario("return checkGatingStatus(site: 'acme', credentialsId: 'jira-oauth', environmentId: 'production')",
+               setup=[{"method": "POST", "path": "/_emulator/gates", "body": {"decision": "allowed"}}])
 def test_check_gating_status_never_says_yes_without_a_gate(outcome: Outcome) -> None:
     # No gated deployment was sent in this run: Jira knows no gate, so the answer is "not yet".
     assert outcome.error is None
-    assert outcome.returned == "went on"
-    assert "checkGatingStatus:" in outcome.log
+    assert outcome.returned is False
+    assert "checkGatingStatus: " in outcome.log
+
+
+@needs_gating
+@BOOK.scenario(f"""
+    jiraSendDeploymentInfo({GATED}, gateTimeout: '0s', failOnError: false)
+""", setup=[{"method": "POST", "path": "/_emulator/gates", "body": {"decision": "awaiting"}}])
+def test_an_undecided_gate_stops_the_build_even_without_fail_on_error(outcome: Outcome) -> None:
+    assert outcome.error is not None
+    assert outcome.error.startswith("jiraSendDeploymentInfo: the deployment gate did not allow this deployment")
+    assert outcome.build_result is None  # failed, not aborted: nobody said no
