@@ -6,9 +6,9 @@ scenario and whose stored data and received requests it records after it.
 
 from __future__ import annotations
 
-import pytest
-
 from pathlib import Path
+
+import pytest
 
 from jira_devops import ci
 from jira_devops.commands import COMMAND_MODULES
