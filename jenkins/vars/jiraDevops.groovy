@@ -105,16 +105,16 @@ Map runCli(String stepName, String command, Map params, Map extraEnvironment = [
     if (problems) {
         return failure(2, problems.join('; '))
     }
-    if (!isUnix()) {
-        return failure(2, 'jira-devops steps run on Unix agents only (they use sh)')
-    }
     String workspace = env.WORKSPACE
     if (!workspace) {
         return failure(2, 'run this step inside a node (it needs a workspace)')
     }
+    if (!isUnix()) {
+        return failure(2, 'jira-devops steps run on Unix agents only (they use sh)')
+    }
     List environment = environmentFor(table, command, params ?: [:], extraEnvironment)
-    environment << "JIRA_DEVOPS_STEP_TMP=${env.WORKSPACE_TMP ?: workspace + '@tmp'}/jira-devops"
-    environment << "JIRA_DEVOPS_STEP_PACKAGE=${params?.cliPackage ?: 'jira-devops==' + table.version}"
+    environment << "JIRA_DEVOPS_STEP_TMP=${env.WORKSPACE_TMP ?: workspace + '@tmp'}/jira-devops".toString()
+    environment << "JIRA_DEVOPS_STEP_PACKAGE=${params?.cliPackage ?: 'jira-devops==' + table.version}".toString()
     String output
     try {
         withEnv(environment) {

@@ -209,3 +209,9 @@ def test_the_general_step_runs_any_command_with_registry_names(outcome: Outcome)
 """)
 def test_the_step_prints_a_summary_of_the_keys(outcome: Outcome) -> None:
     assert "jiraSendBuildInfo: issue keys: ABC-12 (branch), OPS-7 (commit:" in outcome.log
+
+
+@BOOK.scenario("return jiraSendBuildInfo(dryRun: true)", env={"WORKSPACE": ""})
+def test_outside_a_node_the_step_says_so(outcome: Outcome) -> None:
+    assert outcome.returned["ok"] is False
+    assert outcome.returned["message"] == "run this step inside a node (it needs a workspace)"
