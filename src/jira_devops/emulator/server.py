@@ -141,6 +141,17 @@ class _Handler(BaseHTTPRequestHandler):
     # --- the request cycle ----------------------------------------------------------------------------
 
     def _handle(self) -> None:
+        try:
+            self._handle_request()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client went away (e.g. it timed out): nothing to answer
+        except Exception as error:  # a bug of the emulator: answer 500 in one line rather than drop the client
+            print(f"emulator: internal error on {self.command} {self.path}: {type(error).__name__}: {error}",
+                  file=sys.stderr, flush=True)
+            self.close_connection = True
+            self._send(Answer(500, error_array(f"Emulator internal error: {type(error).__name__}")))
+
+    def _handle_request(self) -> None:
         emulator = self.server.emulator
         parts = urlsplit(self.path)
         path = parts.path
@@ -222,6 +233,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> Optional[bytes]:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            self.close_connection = True  # the unread body would be taken for the next request
             self._send(Answer(411, error_array("Send a Content-Length")))
             return None
         try:

@@ -241,10 +241,17 @@ class EmulatorState:
                 raise
 
     def load(self) -> None:
-        """Read the state file, when there is one."""
+        """Read the state file, when there is one; ``ValueError`` when it is not one of ours."""
         if self.state_file is None or not self.state_file.exists():
             return
-        data = json.loads(self.state_file.read_text(encoding="utf-8"))
+        try:
+            self._load(json.loads(self.state_file.read_text(encoding="utf-8")))
+        except OSError as error:
+            raise ValueError(error.strerror or str(error)) from None
+        except (KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
+            raise ValueError(f"not an emulator state file ({type(error).__name__}: {error})") from None
+
+    def _load(self, data: Any) -> None:
         with self.lock:
             self.cloud_id = str(data.get("cloudId") or self.cloud_id)
             for entry in data.get("builds", []):
