@@ -109,7 +109,8 @@ class Emulator:
         self.stop()
 
 
-def _is_loopback(address: str) -> bool:
+def is_loopback(address: str) -> bool:
+    """True for a loopback address (IPv4, IPv6, or IPv4 mapped into IPv6)."""
     try:
         ip = ipaddress.ip_address(address.split("%", maxsplit=1)[0])
     except ValueError:
@@ -160,7 +161,7 @@ class _Handler(BaseHTTPRequestHandler):
         if raw is None:
             return
         if path.startswith("/_emulator/") or path == "/_emulator":
-            if not _is_loopback(self.client_address[0]):
+            if not is_loopback(self.client_address[0]):
                 self._send(Answer(403, error_array("The control endpoints answer loopback clients only")))
                 return
             self._send(control(emulator, self.command, path, raw))

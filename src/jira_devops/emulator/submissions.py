@@ -180,8 +180,9 @@ class Submissions:
         if gate is None:
             return Answer(404, error_array("No gating status found for that deployment"))
         pipeline_id, environment_id, number = key
-        stored = self.state.deployments.get(key)
-        change = (stored.issue_keys[0] if stored and stored.issue_keys else f"{sorted(self.projects)[0]}-1")
+        with self.state.lock:
+            stored = self.state.deployments.get(key)
+            change = stored.issue_keys[0] if stored and stored.issue_keys else f"{sorted(self.projects)[0]}-1"
         return Answer(200, {
             "deploymentSequenceNumber": number,
             "pipelineId": pipeline_id,
