@@ -121,6 +121,9 @@ def is_loopback(address: str) -> bool:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm the second waits for the client's
+    # delayed ACK of the first (40 ms on Linux) on every keep-alive request.
+    disable_nagle_algorithm = True
     server: _Server
     server_version = "jira-devops-emulator"
 
