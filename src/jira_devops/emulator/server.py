@@ -172,10 +172,16 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/" and self.command == "GET":
             self._send_html(render_page(emulator.state))
             return
+        generation = emulator.state.generation
         body, recorded = _parse_body(raw, self.headers.get("Content-Type", ""), path)
         entry: dict[str, Any] = {"method": self.command, "path": path, "query": query, "status": 0,
                                  "body": recorded, "authorized": False}
         answer = self._fault_or_none(path)
+        if emulator.state.generation != generation:
+            # Reset while this request was held by a delay: it belongs to a test that has ended, and must
+            # neither change nor show up in what the next one sees.
+            self.close_connection = True
+            return
         if answer is None:
             answer = self._route(path, query, body, entry)
         reset = answer.status < 0  # a scripted connection reset: no answer at all (logged as status 0)

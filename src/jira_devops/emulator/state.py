@@ -98,6 +98,7 @@ class EmulatorState:
     requests: list[dict[str, Any]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     gate_rules: dict[Optional[str], GateRule] = field(default_factory=dict)
+    generation: int = 0  # counts resets, so that a request delayed across one is dropped
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def table(self, kind: str) -> dict[Any, StoredItem]:
@@ -197,6 +198,7 @@ class EmulatorState:
     def reset(self) -> None:
         """Forget everything: items, gates, tokens, requests, faults and gate rules."""
         with self.lock:
+            self.generation += 1
             self.builds.clear()
             self.deployments.clear()
             self.tokens.clear()
