@@ -125,3 +125,10 @@ def test_state_file_that_is_not_ours_exits_2(tmp_path: Path, content: str) -> No
     assert done.returncode == 2
     assert done.stderr.startswith(f"error: cannot read the state file {state_file}")
     assert "Traceback" not in done.stderr
+
+
+def test_a_settings_file_in_the_folder_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / ".jira-devops.yml").write_text("not_a_setting: 1\n", encoding="utf-8")
+    done = run_cli("emulator", "--fail-rate", "2", cwd=tmp_path, timeout=30)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: --fail-rate")
