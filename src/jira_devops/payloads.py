@@ -235,6 +235,15 @@ def resolve_state(settings: Settings, ci: CiContext, kind: str, default: str) ->
     return default, f"no --state given and the CI reports no job status: reporting {default!r}"
 
 
+def _deployment_state(settings: Settings, ci: CiContext) -> tuple[str, Optional[str]]:
+    explicit = settings.state and settings.state.strip().lower() != "auto"
+    if settings.gate and not explicit:
+        # A gated deployment has not happened yet, whatever the job status says so far.
+        ignored = f" (the CI's job status {ci.job_status!r} is not used)" if ci.job_status else ""
+        return "pending", f"reporting state 'pending' while the gate decides{ignored}"
+    return resolve_state(settings, ci, "deploy", "successful")
+
+
 def valid_keys(keys: list[str], warnings: list[str]) -> list[str]:
     """Keys Jira's pattern accepts; the others are dropped with a warning."""
     good = [key for key in keys if _API_KEY.match(key)]
@@ -306,7 +315,7 @@ def deployment_item(settings: Settings, ci: CiContext, git: GitFacts, keys: list
     environment_id = settings.environment_id or slugify(environment_name)
     identity = resolve_identity(settings, ci, git, number=settings.deployment_number,
                                 number_flag="--deployment-number")
-    state, state_note = resolve_state(settings, ci, "deploy", "pending" if settings.gate else "successful")
+    state, state_note = _deployment_state(settings, ci)
     keys = valid_keys(keys, fit.warnings)
     services = list(dict.fromkeys(settings.service_id or ()))
     if settings.gate and not services:
