@@ -7,10 +7,11 @@ Jira's answer changes, when a change request is first named, when a poll fails, 
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Optional, TextIO
 
-from jira_devops.gating import GateEvent, format_seconds
+from jira_devops.gating import GateEvent, GateOutcome, format_seconds
 from jira_devops.redact import redact
 
 HEARTBEAT_SECONDS = 60.0
@@ -81,3 +82,20 @@ class GateProgressPrinter:
         self.err.write(_CLEAR_LINE + redact(text))
         self.err.flush()
         self._line_drawn = True
+
+
+def print_outcome(outcome: GateOutcome, *, as_json: bool = False, quiet: bool = False,
+                  show_change_requests: bool = True, out: Optional[TextIO] = None,
+                  err: Optional[TextIO] = None) -> None:
+    """The end of a gate check: its status (and change requests) on stdout, why it is not allowed on stderr."""
+    stdout = out or sys.stdout
+    stderr = err or sys.stderr
+    if as_json:
+        print(redact(json.dumps(outcome.to_json(), indent=2, ensure_ascii=False)), file=stdout)
+    elif not quiet:
+        print(redact(f"gate: {outcome.status}"), file=stdout)
+        if show_change_requests:
+            for request in outcome.change_requests():
+                print(redact(f"  {request.describe()}"), file=stdout)
+    if outcome.exit_code:
+        print(redact(f"error: {outcome.message()}"), file=stderr)

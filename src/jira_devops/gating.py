@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from jira_devops.errors import ExitCode, UnreachableError, UsageError
+from jira_devops.lookup import DeploymentKey
 
 if TYPE_CHECKING:
     from jira_devops.client import DevOpsClient
@@ -42,35 +43,6 @@ INVALID = "invalid"
 EXPIRED = "expired"
 UNKNOWN = "unknown"
 TIMEOUT = "timeout"
-
-
-@dataclass(frozen=True)
-class DeploymentKey:
-    """Which deployment's gate: pipeline, environment and deployment sequence number."""
-
-    pipeline_id: str
-    environment_id: str
-    deployment_number: int
-
-    @classmethod
-    def from_api(cls, key: Mapping[str, Any]) -> DeploymentKey:
-        """The key of an accepted deployment as Jira echoes it."""
-        return cls(str(key["pipelineId"]), str(key["environmentId"]), int(key["deploymentSequenceNumber"]))
-
-    def describe(self) -> str:
-        """``deployment acme/api #42 to production``."""
-        return f"deployment {self.pipeline_id} #{self.deployment_number} to {self.environment_id}"
-
-    def gate_status_command(self) -> str:
-        """The command that checks this gate later."""
-        return (f"jira-devops gate-status --pipeline-id {_quote(self.pipeline_id)} "
-                f"--environment-id {_quote(self.environment_id)} --deployment-number {self.deployment_number}")
-
-
-def _quote(text: str) -> str:
-    import shlex  # noqa: PLC0415
-
-    return shlex.quote(text)
 
 
 @dataclass(frozen=True)

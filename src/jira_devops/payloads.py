@@ -128,6 +128,9 @@ def parse_properties(items: Optional[tuple[str, ...]]) -> Optional[dict[str, str
                              hint="keys must not contain ':' or start with '_'")
         if len(key) > MAX_TEXT or len(value) > MAX_TEXT:
             raise UsageError(f"property {key!r} is longer than {MAX_TEXT} characters")
+        if key in properties and properties[key] != value:
+            raise UsageError(f"property {key!r} is given twice ({properties[key]!r} and {value!r})",
+                             hint="give each property key once")
         properties[key] = value
     if len(properties) > MAX_PROPERTIES:
         raise UsageError(f"{len(properties)} properties given; Jira takes at most {MAX_PROPERTIES}")
@@ -196,12 +199,17 @@ class RunIdentity:
     repository_url: Optional[str]
 
 
+def default_pipeline_id(settings: Settings, ci: CiContext, git: GitFacts) -> Optional[str]:
+    """The pipeline ID: given, from the CI, else the repository's path (``acme/api``) or folder name."""
+    repository_url = clean_repository_url(settings.repository_url or ci.repository_url or git.remote_url)
+    return settings.pipeline_id or ci.pipeline_id or _repository_slug(repository_url) or git.root_name
+
+
 def resolve_identity(settings: Settings, ci: CiContext, git: GitFacts, *, number: Optional[int],
                      number_flag: str) -> RunIdentity:
     """Work out pipeline, run number and links; a :class:`UsageError` names what is missing."""
     repository_url = clean_repository_url(settings.repository_url or ci.repository_url or git.remote_url)
-    pipeline_id = (settings.pipeline_id or ci.pipeline_id or _repository_slug(repository_url)
-                   or git.root_name)
+    pipeline_id = default_pipeline_id(settings, ci, git)
     if not pipeline_id:
         raise UsageError("no pipeline ID: not in a recognised CI and no git remote to name it after",
                          hint="pass --pipeline-id (a stable name, e.g. acme/api)")
