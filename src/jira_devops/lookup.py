@@ -90,7 +90,7 @@ def deployment_key(settings: Settings, ci: CiContext, *, number_from_ci: bool = 
     if not environment_id:
         name = settings.environment or ci.environment_name
         if not name:
-            raise UsageError("no environment given", hint="pass --environment-id (or --environment NAME)")
+            raise UsageError("no environment given", hint="pass --environment-id ID or --environment NAME")
         environment_id = slugify(name)
     number = _number(settings.deployment_number, ci, "--deployment-number", from_ci=number_from_ci)
     return DeploymentKey(_pipeline_id(settings, ci), environment_id, number)
