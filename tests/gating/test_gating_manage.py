@@ -53,7 +53,7 @@ def test_delete_without_yes_off_a_terminal_deletes_nothing(jira: respx.MockRoute
     route = jira.delete(f"{BUILDS}/pipelines/acme%2Fapi/builds/7")
     done = run_main("delete-build", "--ci", "generic", "--pipeline-id", "acme/api", "--build-number", "7")
     assert done.code == 2
-    assert done.err.startswith("error: not deleting without --yes: delete build acme/api #7 from Jira?")
+    assert done.err == "error: not deleting build acme/api #7 without --yes (there is no terminal to ask)\n"
     assert route.call_count == 0
 
 
@@ -122,10 +122,10 @@ def test_five_properties_are_sent(run_main: Run) -> None:
 
 def test_confirm_at_a_terminal_asks() -> None:
     err = io.StringIO()
-    confirm("delete build x #1 from Jira?", yes=False, stdin=_Terminal("y\n"), err=err)
+    confirm("build x #1", yes=False, stdin=_Terminal("y\n"), err=err)
     assert err.getvalue() == "delete build x #1 from Jira? [y/N] "
 
 
 def test_confirm_at_a_terminal_refused() -> None:
-    with pytest.raises(UsageError, match="nothing deleted: not confirmed"):
-        confirm("delete build x #1 from Jira?", yes=False, stdin=_Terminal("\n"), err=io.StringIO())
+    with pytest.raises(UsageError, match="not deleting build x #1: not confirmed"):
+        confirm("build x #1", yes=False, stdin=_Terminal("\n"), err=io.StringIO())

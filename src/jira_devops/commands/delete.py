@@ -29,7 +29,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     kinds = KINDS if args.kind == "all" else (args.kind,)
     matching = " and ".join(f"{key}={value}" for key, value in properties.items())
     what = f"every {' and every '.join(kind[:-1] for kind in kinds)} reported with {matching}"
-    confirm(f"delete {what} from Jira?", yes=args.yes)
+    confirm(what, yes=args.yes)
     delete_by_properties(settings, properties, kinds)
     printer = Printer(as_json=bool(settings.json), quiet=bool(settings.quiet))
     if printer.as_json:

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from jira_devops.report import detect_ci  # noqa: PLC0415
 
     key = deployment_key(settings, detect_ci(settings), number_from_ci=False)
-    confirm(f"delete {key.describe()} from Jira?", yes=args.yes)
+    confirm(key.describe(), yes=args.yes)
     delete_deployment(settings, key)
     printer = Printer(as_json=bool(settings.json), quiet=bool(settings.quiet))
     if printer.as_json:
