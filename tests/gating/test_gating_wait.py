@@ -10,8 +10,15 @@ import pytest
 import respx
 
 from jira_devops.client import DevOpsClient
-from jira_devops.errors import ExitCode, UnreachableError
-from jira_devops.gating import GateEvent, check_gate, wait_for_gate
+from jira_devops.errors import (
+    ExitCode,
+    GateBlockedError,
+    GateTimeoutError,
+    JiraDevopsError,
+    NotFoundError,
+    UnreachableError,
+)
+from jira_devops.gating import GateEvent, GateOutcome, check_gate, wait_for_gate
 from support.gate_fakes import GATE_URL, KEY, FakeClock, gate_body
 
 
@@ -196,3 +203,18 @@ def test_check_gate_on_an_unknown_deployment(jira: respx.MockRouter, client: Dev
     _answers(jira, _not_found())
     outcome = check_gate(client, KEY)
     assert (outcome.status, outcome.exit_code) == ("unknown", ExitCode.REJECTED)
+
+
+@pytest.mark.parametrize(("status", "error", "code"), [
+    ("prevented", GateBlockedError, 5), ("invalid", GateBlockedError, 5), ("awaiting", GateTimeoutError, 6),
+    ("timeout", GateTimeoutError, 6), ("unknown", NotFoundError, 1),
+])
+def test_library_callers_can_raise_the_outcome(status: str, error: type[JiraDevopsError], code: int) -> None:
+    with pytest.raises(error) as raised:
+        GateOutcome(KEY, status).raise_for_status()
+    assert raised.value.exit_code == code
+    assert "deployment acme/api #42 to production" in str(raised.value)
+
+
+def test_an_allowed_outcome_raises_nothing() -> None:
+    GateOutcome(KEY, "allowed").raise_for_status()
