@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +28,6 @@ GATED = ("report-deploy", *DEPLOY, "--gate", "--service-id", "svc-payments", "--
 
 def _gate_polls(emulator: RunningEmulator) -> list[dict[str, Any]]:
     return [r for r in emulator.requests() if r["path"].endswith("/gating-status")]
-
-
-def _cloud_id(emulator: RunningEmulator) -> str:
-    with urllib.request.urlopen(f"{emulator.url}/_edge/tenant_info", timeout=10) as response:  # noqa: S310
-        return str(json.loads(response.read())["cloudId"])
 
 
 def test_allowed_gate_exits_0_after_a_pending_gated_submission(emulator: RunningEmulator,
@@ -67,13 +61,11 @@ def test_awaiting_then_allowed_polls_and_names_the_change_request_once(emulator:
 
 
 def test_not_known_at_first_then_known(emulator: RunningEmulator, tmp_path: Path) -> None:
-    emulator.gate("allowed")
-    prefix = (f"/jira/deployments/0.1/cloud/{_cloud_id(emulator)}/pipelines/acme%2Fapi/environments/production"
-              "/deployments/4/gating-status")
-    emulator.fault(prefix, 404, count=2)
+    emulator.gate("allowed", unknown_polls=2, awaiting_polls=1)
     done = run_cli(*GATED, "--deployment-number", "4", env=emulator.env(tmp_path), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert [r["status"] for r in _gate_polls(emulator)] == [404, 404, 200]
+    assert [r["status"] for r in _gate_polls(emulator)] == [404, 404, 200, 200]
+    assert "gate: awaiting after" in done.stderr
 
 
 def test_invalid_gate_exits_5_with_a_reason(emulator: RunningEmulator, tmp_path: Path) -> None:
