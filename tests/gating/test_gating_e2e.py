@@ -145,3 +145,21 @@ def test_gate_status_of_an_unknown_deployment(emulator: RunningEmulator, tmp_pat
                    "--deployment-number", "404", env=emulator.env(tmp_path), cwd=tmp_path)
     assert done.returncode == 1
     assert "Jira knows no gate for deployment acme/api #404 to production" in done.stderr
+
+
+def test_a_token_that_stops_working_mid_wait_is_renewed(emulator: RunningEmulator, tmp_path: Path) -> None:
+    emulator.gate("awaiting")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jira_devops", *GATED, "--deployment-number", "10"],
+        env=clean_environment(emulator.env(tmp_path)), cwd=tmp_path, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not process.stderr.readline().startswith("gate: awaiting after"):
+        pass
+    emulator.revoke_tokens()
+    emulator.gate("allowed")
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert emulator.state()["tokens_issued"] == 2
+    assert any(r["status"] == 401 for r in _gate_polls(emulator))
