@@ -28,7 +28,8 @@ def call(Map params = [:]) {
         if (result.exitCode == 5) {
             currentBuild.result = 'ABORTED'
         }
-        error("jiraSendDeploymentInfo: the deployment gate did not allow this deployment: ${result.message}")
+        error("jiraSendDeploymentInfo: the deployment gate did not allow this deployment: " +
+              "${result.gateMessage ?: result.message}")
     }
     return jiraDevops.finish('jiraSendDeploymentInfo', result, jiraDevops.truthy(given.failOnError))
 }

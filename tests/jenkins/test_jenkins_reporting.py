@@ -152,7 +152,9 @@ def test_a_gate_that_allows_lets_the_deploy_stage_go_on(outcome: Outcome) -> Non
 def test_a_gate_that_prevents_aborts_the_build(outcome: Outcome) -> None:
     assert outcome.returned is None
     assert outcome.error is not None
-    assert outcome.error.startswith("jiraSendDeploymentInfo: the deployment gate did not allow this deployment")
+    assert outcome.error.startswith("jiraSendDeploymentInfo: the deployment gate did not allow this deployment: "
+                                    "the gate prevented")
+    assert "do not deploy" in outcome.error
     assert outcome.build_result == "ABORTED"
 
 
