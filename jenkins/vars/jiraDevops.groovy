@@ -26,8 +26,9 @@ import groovy.transform.Field
 ]
 
 // The one script every step runs. It is a constant: values arrive in the environment only.
-// It finds (or installs, once per workspace) the CLI, runs the command with --json, and prints the JSON
-// followed by a last line holding the exit code, so the step gets both without failing `sh`.
+// It finds (or installs, once per workspace) the CLI, warns when its version is not the library's, runs the
+// command with --json, and prints the JSON followed by a last line holding the exit code, so the step gets
+// both without failing `sh`.
 @Field static final String CLI_SCRIPT = '''#!/bin/sh
 set -u
 tmp="${JIRA_DEVOPS_STEP_TMP}"
@@ -65,6 +66,10 @@ if [ -z "$cli" ]; then
     exit 0
   fi
   cli="$venv/bin/jira-devops"
+fi
+found=$("$cli" --version 2>/dev/null | cut -d ' ' -f 2)
+if [ "$found" != "$JIRA_DEVOPS_STEP_VERSION" ]; then
+  echo "jira-devops: warning: $cli is version ${found:-unknown}; this library expects $JIRA_DEVOPS_STEP_VERSION" >&2
 fi
 set -- "$JIRA_DEVOPS_STEP_COMMAND"
 i=1
@@ -115,6 +120,7 @@ Map runCli(String stepName, String command, Map params, Map extraEnvironment = [
     List environment = environmentFor(table, command, params ?: [:], extraEnvironment)
     environment << "JIRA_DEVOPS_STEP_TMP=${env.WORKSPACE_TMP ?: workspace + '@tmp'}/jira-devops".toString()
     environment << "JIRA_DEVOPS_STEP_PACKAGE=${params?.cliPackage ?: 'jira-devops==' + table.version}".toString()
+    environment << "JIRA_DEVOPS_STEP_VERSION=${table.version}".toString()
     String output
     try {
         withEnv(environment) {

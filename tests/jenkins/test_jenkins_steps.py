@@ -209,6 +209,7 @@ def test_the_general_step_runs_any_command_with_registry_names(outcome: Outcome)
 """)
 def test_the_step_prints_a_summary_of_the_keys(outcome: Outcome) -> None:
     assert "jiraSendBuildInfo: issue keys: ABC-12 (branch), OPS-7 (commit:" in outcome.log
+    assert "warning" not in outcome.log  # the CLI on PATH is the library's version
 
 
 @BOOK.scenario("return jiraSendBuildInfo(dryRun: true)", env={"WORKSPACE": ""})
