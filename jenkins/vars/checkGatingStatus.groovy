@@ -3,8 +3,9 @@
 // waitUntil { checkGatingStatus(site: 'acme', environmentId: 'prod-eu', credentialsId: 'jira-oauth') }
 //
 // Returns true when the gate allowed the deployment and false while it is still awaiting a decision (or
-// Jira does not know the gate yet, or could not be reached: ask again later). A gate that prevented the deployment aborts the build, and
-// an invalid gate or a configuration/permission error fails it, as with the plugin: never a silent yes.
+// Jira does not know the gate yet, or could not be reached: ask again later). A gate that prevented the
+// deployment aborts the build, and an invalid gate or a configuration/permission error fails it, as with
+// the plugin: never a silent yes.
 
 def call(Map params = [:]) {
     Map given = params ?: [:]
@@ -20,11 +21,12 @@ def call(Map params = [:]) {
     }
     if (status == 'prevented' || status == 'expired') {
         currentBuild.result = 'ABORTED'
-        error("checkGatingStatus: the deployment gate answered ${status}: this deployment may not proceed")
+        error("checkGatingStatus: the deployment gate answered ${status}: this deployment may not proceed" +
+              (result.message ? " (${result.message})" : ''))
     }
     if (status == null && result.exitCode == 4) {
         echo "checkGatingStatus: ${result.message}; the gate is treated as not decided yet"
         return false
     }
-    error("checkGatingStatus: the gate could not be checked: ${status ? 'gate answered ' + status : result.message}")
+    error("checkGatingStatus: the gate could not be checked: ${result.message ?: 'the gate answered ' + status}")
 }

@@ -200,3 +200,23 @@ def test_an_undecided_gate_stops_the_build_even_without_fail_on_error(outcome: O
     assert outcome.error is not None
     assert outcome.error.startswith("jiraSendDeploymentInfo: the deployment gate did not allow this deployment")
     assert outcome.build_result is None  # failed, not aborted: nobody said no
+
+
+@needs_gating
+@BOOK.scenario(f"""
+    String stopped = null
+    try {{
+        jiraSendDeploymentInfo({GATED}, gateTimeout: '0s')
+    }} catch (Exception problem) {{
+        stopped = problem.message
+    }}
+    emulatorControl('POST', '/_emulator/gates', [decision: 'prevented'])
+    checkGatingStatus(site: 'acme', credentialsId: 'jira-oauth', environmentId: 'production')
+    return 'went on'
+""", setup=[{"method": "POST", "path": "/_emulator/gates", "body": {"decision": "awaiting"}}])
+def test_check_gating_status_aborts_the_build_when_the_gate_prevents(outcome: Outcome) -> None:
+    assert outcome.returned is None
+    assert outcome.error is not None
+    assert outcome.error.startswith("checkGatingStatus: the deployment gate answered prevented: "
+                                    "this deployment may not proceed (the gate prevented")
+    assert outcome.build_result == "ABORTED"
