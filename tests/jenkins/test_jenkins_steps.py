@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support.jenkins_pipeline import CLIENT_ID, SECRET, Outcome, ScenarioBook
+from support.jenkins_pipeline import CLIENT_ID, GITHUB_TOKEN, SECRET, Outcome, ScenarioBook
 
 BOOK = ScenarioBook()
 
@@ -161,6 +161,18 @@ def test_credentials_are_bound_with_with_credentials_and_never_in_scripts(outcom
     for call in outcome.steps("withEnv"):
         assert not any(SECRET in entry for entry in call["entries"])
     assert SECRET not in outcome.log
+
+
+@BOOK.scenario("""
+    return jiraSendDeploymentInfo(environmentName: 'production', credentialsId: 'jira-oauth',
+                                  githubCredentialsId: 'github-token', dryRun: true)
+""")
+def test_a_github_token_is_bound_from_its_own_credential(outcome: Outcome) -> None:
+    [call] = outcome.steps("withCredentials")
+    assert {"type": "string", "credentialsId": "github-token", "variable": "GITHUB_TOKEN"} in call["bindings"]
+    assert outcome.sh_environment["GITHUB_TOKEN"] == GITHUB_TOKEN
+    assert GITHUB_TOKEN not in outcome.steps("sh")[0]["script"]
+    assert GITHUB_TOKEN not in outcome.log
 
 
 @BOOK.scenario("return jiraSendBuildInfo(credentialsId: 'no-such-credential', dryRun: true)")

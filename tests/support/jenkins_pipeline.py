@@ -24,6 +24,7 @@ from support.jenkins_library import LIBRARY, ROOT
 HARNESS = ROOT / "tests" / "jenkins" / "pipeline_harness.groovy"
 CLIENT_ID = "jenkins-client"
 SECRET = "s3cret-jenkins-Value-9f27"
+GITHUB_TOKEN = "ghp_jenkinsTestToken0123456789"
 
 
 def java_home() -> Optional[str]:
@@ -105,6 +106,7 @@ def default_credentials() -> dict[str, dict[str, str]]:
         "jira-oauth": {"type": "usernamePassword", "username": CLIENT_ID, "password": SECRET},
         "jira-client-id": {"type": "string", "secret": CLIENT_ID},
         "jira-client-secret": {"type": "string", "secret": SECRET},
+        "github-token": {"type": "string", "secret": GITHUB_TOKEN},
     }
 
 
