@@ -8,7 +8,8 @@ return a :class:`ReportResult`.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -23,6 +24,7 @@ from jira_devops.settings import Settings
 
 if TYPE_CHECKING:
     from jira_devops.connection import Connection
+    from jira_devops.errors import JiraDevopsError
 
 
 @dataclass
@@ -43,12 +45,15 @@ class ReportResult:
     gate_status: Optional[str] = None
     gate_details: list[dict[str, Any]] = field(default_factory=list)
     outboxed: int = 0
+    undelivered: Optional[JiraDevopsError] = None
     requests: int = 0
     ci_provider: str = "generic"
 
     @property
     def exit_code(self) -> int:
-        """0 when everything sent was accepted, 1 when Jira rejected something."""
+        """0 when everything sent was accepted, 1 when Jira rejected something, 4 (3) when kept in the outbox."""
+        if self.undelivered is not None:
+            return self.undelivered.exit_code
         return ExitCode.REJECTED if self.rejected else ExitCode.OK
 
     def to_json(self) -> dict[str, Any]:
@@ -69,6 +74,7 @@ class ReportResult:
             "gateStatus": self.gate_status,
             "gateDetails": self.gate_details,
             "outboxed": self.outboxed,
+            "undelivered": self.undelivered.one_line() if self.undelivered else None,
             "requests": self.requests,
             "warnings": self.warnings,
             "notes": self.notes,
@@ -124,11 +130,27 @@ def _test_info(settings: Settings) -> Optional[dict[str, int]]:
     return info
 
 
+@contextmanager
+def _payload_checks(kind: str) -> Iterator[None]:
+    """A value the API's schema refuses is the user's to fix: a one-line usage error, not a crash."""
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    try:
+        yield
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or kind
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        raise UsageError(f"the {kind} cannot be sent: {where}: {first['msg']} (got {first.get('input')!r:.80})"
+                         f"{more}", hint="fix the flag or setting that gives it") from None
+
+
 def prepare_build(settings: Settings, ci: CiContext) -> tuple[Prepared, KeyDiscovery]:
     """The build payload and the keys it carries, without sending anything."""
     facts = git_facts(settings.repo)
     keys = discover_keys(settings, ci)
-    prepared = build_item(settings, ci, facts, keys.key_names(), test_info=_test_info(settings))
+    with _payload_checks("build"):
+        prepared = build_item(settings, ci, facts, keys.key_names(), test_info=_test_info(settings))
     return prepared, keys
 
 
@@ -136,7 +158,8 @@ def prepare_deployment(settings: Settings, ci: CiContext) -> tuple[Prepared, Key
     """The deployment payload and the keys it carries, without sending anything."""
     facts = git_facts(settings.repo)
     keys = discover_keys(settings, ci)
-    prepared = deployment_item(settings, ci, facts, keys.key_names(), duration=settings.duration)
+    with _payload_checks("deployment"):
+        prepared = deployment_item(settings, ci, facts, keys.key_names(), duration=settings.duration)
     return prepared, keys
 
 
@@ -155,22 +178,37 @@ def _report(command: str, kind: str, settings: Settings, prepared: Prepared, key
                                "was sent (name one with --issue-key, or put it in the branch name or "
                                "a commit message)")
         return result
-    result.bodies = request_bodies(kind, [item], parse_properties(settings.property))
+    with _payload_checks(kind[:-1]):
+        result.bodies = request_bodies(kind, [item], parse_properties(settings.property))
     if settings.dry_run:
         return result
     from jira_devops.connection import connection_from_settings  # noqa: PLC0415 - only when sending
 
-    send(connection_from_settings(settings), result)
+    send(connection_from_settings(settings), result, outbox=settings.outbox)
     return result
 
 
-def send(connection: Connection, result: ReportResult) -> None:
-    """Submit the result's request bodies and fold Jira's answers into it."""
-    from jira_devops.client import DevOpsClient  # noqa: PLC0415 - httpx only when sending
+def send(connection: Connection, result: ReportResult, *, outbox: Optional[str] = None) -> None:
+    """Submit the result's request bodies and fold Jira's answers into it.
 
+    Older reports waiting in the outbox go first; bodies that cannot be delivered are kept in the outbox
+    (``outbox``: its folder, default the user's state dir, ``off`` for none). See :mod:`jira_devops.delivery`.
+    """
+    from jira_devops import delivery  # noqa: PLC0415
+    from jira_devops.client import DevOpsClient  # noqa: PLC0415 - httpx only when sending
+    from jira_devops.outbox import open_outbox  # noqa: PLC0415
+
+    box = open_outbox(outbox)
     with DevOpsClient.open(connection) as client:
-        for body in result.bodies:
-            outcome = client.submit(result.kind, body)  # type: ignore[arg-type]
+        blocked = delivery.flush_before_report(client, box, connection, result)
+        for index, body in enumerate(result.bodies):
+            try:
+                if blocked is not None:
+                    raise blocked
+                outcome = client.submit(result.kind, body)  # type: ignore[arg-type]
+            except delivery.UNDELIVERED as error:
+                delivery.keep_undelivered(box, connection, result, result.bodies[index:], error)
+                break
             result.accepted.extend(outcome.accepted)
             result.rejected.extend(outcome.rejected)
             for key in outcome.unknown_issue_keys:
