@@ -5,7 +5,8 @@
   "cannot deliver" (unreachable, or credentials refused) stops the flush and leaves the rest waiting.
 - :func:`flush_before_report` is the same, bounded to a share of ``--timeout``, run before a new report so
   that older reports reach Jira first. If Jira cannot be reached there, the new report is not tried (it
-  goes to the outbox behind the older ones).
+  goes to the outbox behind the older ones); if the older ones meet refused credentials (which may concern
+  only their kind), the new report is still tried.
 - :func:`keep_undelivered` stores the bodies of a report that could not be delivered and records on the
   result why, where they wait, and the exit code (4 unreachable, 3 credentials refused).
 """
@@ -120,7 +121,7 @@ def rejection_reasons(kind: str, rejected: list[dict[str, Any]]) -> list[str]:
 
 
 def flush_before_report(client: DevOpsClient, box: Optional[Outbox], connection: Connection,
-                        result: ReportResult) -> Optional[Undelivered]:
+                        result: ReportResult) -> Optional[UnreachableError]:
     """Deliver older outbox entries first, within a share of the timeout; the error that stopped it, if any."""
     if box is None or not box.has_pending():
         return None
@@ -141,6 +142,11 @@ def flush_before_report(client: DevOpsClient, box: Optional[Outbox], connection:
     result.warnings.extend(flushed.problems)
     if flushed.busy:
         result.notes.append("another process is flushing the outbox; not waiting for it")
+    if isinstance(flushed.stopped_by, AuthError):
+        # Refused credentials or a missing permission may concern only the older entries' kind: the new
+        # report still gets its own try.
+        result.warnings.append(f"earlier reports stay in the outbox: {flushed.stopped_by.one_line()}")
+        return None
     return flushed.stopped_by
 
 
@@ -157,11 +163,10 @@ def keep_undelivered(box: Optional[Outbox], connection: Connection, result: Repo
         raise type(error)(f"{error.message}; and the report could not be kept: {problem.message}",
                           hint=problem.hint) from None
     result.outboxed += len(bodies)
-    result.undelivered = error
     then = ("fix the credentials, then run 'jira-devops flush'" if isinstance(error, AuthError)
             else "the next report from here, or 'jira-devops flush', delivers it")
-    result.warnings.append(f"{what} ({error.message}); kept {len(bodies)} request(s) in the outbox "
-                           f"{box.directory}: {then}")
+    result.undelivered = type(error)(f"{what} ({error.message}); kept {len(bodies)} request(s) in the outbox "
+                                     f"{box.directory}", hint=then)
 
 
 def destination_of(connection: Connection) -> Destination:

@@ -50,6 +50,8 @@ class Printer:
             self.note(note)
         for key in result.unknown_issue_keys:
             self.warning(f"Jira does not know issue {key} (a typo, another site, or not an issue key)")
+        if result.undelivered is not None:
+            print(redact(f"error: {result.undelivered.one_line()}"), file=self.err)
         if self.as_json:
             self.json(result.to_json())
             return

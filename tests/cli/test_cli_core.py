@@ -77,6 +77,12 @@ def test_missing_credentials_name_what_to_set(cli: Cli, repo: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_missing_credentials_are_reported_even_when_there_is_nothing_to_send(cli: Cli, repo: Path) -> None:
+    done = cli("report-build", *BUILD_FLAGS, "--branch", "main", "--no-commit-keys", "--site", "acme", cwd=repo)
+    assert done.returncode == ExitCode.USAGE
+    assert "JIRA_CLIENT_ID" in done.stderr
+
+
 def test_settings_come_from_the_config_file_below_env_and_flags(cli: Cli, repo: Path) -> None:
     (repo / ".jira-devops.yml").write_text("label: from-file\ndescription: from-file\npipeline_id: file-pipe\n")
     done = cli("report-build", "--dry-run", *BUILD_FLAGS, "--label", "from-flag", cwd=repo,

@@ -67,11 +67,18 @@ def test_token_and_cloud_id_are_cached_between_clients_in_a_private_file(connect
     assert stat.S_IMODE(connection.cache_dir.stat().st_mode) == 0o700
 
 
-def test_expired_token_in_the_cache_is_exchanged_again(connection: Connection, api: respx.MockRouter) -> None:
-    api.routes[0].respond(200, json={"access_token": TOKEN, "expires_in": 60})  # inside the refresh margin
+def test_a_cached_token_is_used_until_shortly_before_it_expires(connection: Connection, api: respx.MockRouter,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    api.routes[0].respond(200, json={"access_token": TOKEN, "expires_in": 60})
     api.post(builds_url()).mock(side_effect=_echo_accept)
+    clock = [1_000_000.0]
+    monkeypatch.setattr("jira_devops.auth.time.time", lambda: clock[0])
     _client(connection).submit("builds", {"builds": [_build(1)]})
+    clock[0] += 40  # a short-lived token keeps a quarter of its life as margin: still fresh
     _client(connection).submit("builds", {"builds": [_build(2)]})
+    assert api.routes[0].call_count == 1
+    clock[0] += 6  # now inside the margin
+    _client(connection).submit("builds", {"builds": [_build(3)]})
     assert api.routes[0].call_count == 2
 
 
