@@ -44,3 +44,17 @@ def api() -> Iterator[respx.MockRouter]:
         router.get("/_edge/tenant_info", name="tenant").respond(200, json={"cloudId": CLOUD_ID})
         yield router
     forget_secrets()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository on branch ABC-12-login whose remote names acme/app."""
+    import subprocess
+
+    folder = tmp_path / "app"
+    folder.mkdir()
+    for args in (["init", "-q", "-b", "ABC-12-login"], ["remote", "add", "origin", "https://github.com/acme/app.git"],
+                 ["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty",
+                  "-m", "OPS-7 fix the login form"]):
+        subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
+    return folder
