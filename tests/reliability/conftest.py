@@ -58,3 +58,13 @@ def repo(tmp_path: Path) -> Path:
                   "-m", "OPS-7 fix the login form"]):
         subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
     return folder
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the fault suite's table: scenario, requests made, exit code, accepted, in the outbox, lost."""
+    from support.fault_table import ROWS, table
+
+    if ROWS:
+        terminalreporter.section("fault injection: every report accepted or in the outbox")
+        for line in table():
+            terminalreporter.write_line(line)
