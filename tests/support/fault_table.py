@@ -13,11 +13,11 @@ class FaultRow:
 
     scenario: str
     requests: int
-    exit_code: int
+    exit_codes: str
     accepted: int
     in_outbox: int
     lost: int
-    seen: str = ""
+    delivered_after_recovery: int
 
 
 def record_row(row: FaultRow) -> None:
@@ -27,8 +27,8 @@ def record_row(row: FaultRow) -> None:
 
 def table() -> list[str]:
     """The rows as a plain-text table."""
-    header = ("scenario", "requests", "exit", "accepted", "in outbox", "lost")
-    cells = [header] + [(r.scenario, str(r.requests), str(r.exit_code), str(r.accepted), str(r.in_outbox),
-                         str(r.lost)) for r in ROWS]
+    header = ("scenario", "requests", "exit", "accepted", "in outbox", "lost", "in Jira after recovery")
+    cells = [header] + [(r.scenario, str(r.requests), r.exit_codes, str(r.accepted), str(r.in_outbox),
+                         str(r.lost), str(r.delivered_after_recovery)) for r in ROWS]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) for row in cells]
