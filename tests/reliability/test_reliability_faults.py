@@ -57,6 +57,13 @@ class Run:
         self.codes.append(done.returncode)
         return done
 
+    def deploy(self, number: int, timeout: str = SHORT_TIMEOUT) -> subprocess.CompletedProcess[str]:
+        done = self.cli("report-deploy", "--ci", "generic", "--state", "successful", "-e", "production",
+                        "--deployment-number", str(number), "--url", f"https://ci.example.test/{number}",
+                        timeout=timeout)
+        self.codes.append(done.returncode)
+        return done
+
     def accepted(self) -> set[int]:
         return {int(build["buildNumber"]) for build in self.emulator.state()["builds"]}
 
@@ -79,7 +86,8 @@ class Run:
 def run(emulator: RunningEmulator, repo: Path, tmp_path: Path) -> Run:
     """A scenario against a fresh emulator, with an outbox and token cache of its own."""
     outbox = tmp_path / "outbox"
-    env = {**emulator.env(tmp_path), "JIRA_DEVOPS_OUTBOX": str(outbox)}
+    # --debug everywhere: requests and responses are logged, so the secret checks below have teeth.
+    env = {**emulator.env(tmp_path), "JIRA_DEVOPS_OUTBOX": str(outbox), "JIRA_DEVOPS_DEBUG": "true"}
     return Run(emulator, repo, env, Outbox(outbox))
 
 
@@ -127,6 +135,20 @@ def test_fault_token_endpoint_down_keeps_the_report(run: Run) -> None:
     assert "error: Jira could not be reached (token request: HTTP 503" in done.stderr
     assert "kept 1 request(s) in the outbox" in done.stderr
     _settle(run, "token endpoint down (503)", [1], expect_code=4, expect_accepted=0)
+
+
+def test_fault_a_deployment_while_jira_is_down_is_kept_too(run: Run) -> None:
+    run.emulator.fault("/jira/deployments", 503, count=1000)
+    done = run.deploy(7)
+    assert "kept 1 request(s) in the outbox" in done.stderr
+    pending, _ = run.outbox.pending()
+    assert [(entry.kind, entry.items()[0]["deploymentSequenceNumber"]) for entry in pending] == [("deployments", 7)]
+    run.emulator.reset()
+    flushed = run.cli("flush")
+    assert flushed.returncode == 0, flushed.stderr
+    assert "delivered: deployment" in flushed.stdout
+    assert [item["deploymentSequenceNumber"] for item in run.emulator.state()["deployments"]] == [7]
+    assert run.outbox.pending()[0] == []
 
 
 def test_fault_a_short_429_storm_is_waited_out(run: Run) -> None:
