@@ -153,7 +153,6 @@ def flush_before_report(client: DevOpsClient, box: Optional[Outbox], connection:
 def keep_undelivered(box: Optional[Outbox], connection: Connection, result: ReportResult,
                      bodies: list[dict[str, Any]], error: Undelivered) -> None:
     """Keep ``bodies`` in the outbox and say so on ``result``; raise when they cannot be kept."""
-    what = "Jira refused the credentials" if isinstance(error, AuthError) else "Jira could not be reached"
     if box is None:
         raise type(error)(f"{error.message}; not kept: the outbox is off", hint=error.hint)
     try:
@@ -165,8 +164,9 @@ def keep_undelivered(box: Optional[Outbox], connection: Connection, result: Repo
     result.outboxed += len(bodies)
     then = ("fix the credentials, then run 'jira-devops flush'" if isinstance(error, AuthError)
             else "the next report from here, or 'jira-devops flush', delivers it")
-    result.undelivered = type(error)(f"{what} ({error.message}); kept {len(bodies)} request(s) in the outbox "
-                                     f"{box.directory}", hint=then)
+    what = error.message if isinstance(error, AuthError) else f"Jira could not be reached ({error.message})"
+    result.undelivered = type(error)(f"{what}; kept {len(bodies)} request(s) in the outbox {box.directory}",
+                                     hint=then)
 
 
 def destination_of(connection: Connection) -> Destination:
