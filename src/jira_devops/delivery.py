@@ -2,7 +2,8 @@
 
 - :func:`flush_outbox` delivers pending entries oldest first under the outbox lock, removing each only
   after Jira answered 2xx; an entry Jira refuses moves to ``rejected/`` with its reasons; the first
-  "cannot deliver" (unreachable, or credentials refused) stops the flush and leaves the rest waiting.
+  "cannot deliver" (unreachable, or credentials refused) stops the flush and leaves the rest waiting, and
+  so does running short of time.
 - :func:`flush_before_report` is the same, bounded to a share of ``--timeout``, run before a new report so
   that older reports reach Jira first. If Jira cannot be reached there, the new report is not tried (it
   goes to the outbox behind the older ones); if the older ones meet refused credentials (which may concern
@@ -32,6 +33,8 @@ UNDELIVERED = (UnreachableError, AuthError)
 Undelivered = Union[UnreachableError, AuthError]
 # Share of --timeout a report may spend delivering older entries before its own.
 PRE_FLUSH_SHARE = 0.5
+# An entry is not started with less time than this left (or a fifth of the time given, if less).
+MIN_SECONDS_PER_ENTRY = 2.0
 
 
 @dataclass
@@ -48,6 +51,7 @@ class FlushResult:
     problems: list[str] = field(default_factory=list)
     stopped_by: Optional[Undelivered] = None
     busy: bool = False
+    out_of_time: bool = False
 
     @property
     def exit_code(self) -> int:
@@ -69,6 +73,7 @@ class FlushResult:
             "otherDestinations": self.other_destinations,
             "stoppedBy": self.stopped_by.one_line() if self.stopped_by else None,
             "busy": self.busy,
+            "outOfTime": self.out_of_time,
             "warnings": self.problems,
         }
 
@@ -87,6 +92,11 @@ def flush_outbox(client: DevOpsClient, box: Outbox, destination: Destination, *,
             if not entry.destination.matches(destination):
                 result.other_destinations += 1
                 continue
+            if client.deadline.remaining() < min(MIN_SECONDS_PER_ENTRY, client.deadline.seconds / 5):
+                # Out of time, not out of luck: stop cleanly instead of sending with a hopeless timeout.
+                result.out_of_time = True
+                result.waiting = sum(1 for later in entries[index:] if later.destination.matches(destination))
+                break
             try:
                 outcome = client.submit(entry.kind, entry.body)  # type: ignore[arg-type]
             except UNDELIVERED as error:
@@ -142,6 +152,8 @@ def flush_before_report(client: DevOpsClient, box: Optional[Outbox], connection:
     result.warnings.extend(flushed.problems)
     if flushed.busy:
         result.notes.append("another process is flushing the outbox; not waiting for it")
+    if flushed.out_of_time:
+        result.notes.append(f"{flushed.waiting} earlier request(s) still wait in the outbox (out of time for them)")
     if isinstance(flushed.stopped_by, AuthError):
         # Refused credentials or a missing permission may concern only the older entries' kind: the new
         # report still gets its own try.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timedelta, timezone
 
 import httpx
@@ -211,3 +212,22 @@ def test_rate_limit_headers_give_the_wait() -> None:
     assert retry_after_seconds(date, now) == 30.0
     assert retry_after_seconds(reset, now) == 12.0
     assert retry_after_seconds(httpx.Response(429), now) is None
+
+
+def test_a_flush_short_of_time_stops_cleanly_between_entries(connection: Connection, box: Outbox,
+                                                             api: respx.MockRouter) -> None:
+    here = destination_of(connection)
+    for number in range(1, 11):
+        box.keep("builds", _body(number), here, "down")
+
+    def slow_accept(request: httpx.Request) -> httpx.Response:
+        time.sleep(0.1)
+        return _accept(request)
+
+    route = api.post(builds_url()).mock(side_effect=slow_accept)
+    with DevOpsClient.open(connection) as client, client.budget(1.0):
+        result = flush_outbox(client, box, here, lock_wait=0)
+    assert result.out_of_time and result.stopped_by is None
+    assert 3 <= len(result.delivered) < 10
+    assert len(result.delivered) + result.waiting == 10 == route.call_count + result.waiting
+    assert [entry.body for entry in box.pending()[0]] == [_body(n) for n in range(len(result.delivered) + 1, 11)]

@@ -61,6 +61,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         printer.warning(f"another process held the outbox lock for {connection.timeout:g}s; "
                         f"{result.waiting} request(s) still wait")
         return 0
+    if result.out_of_time:
+        printer.warning(f"out of time (--timeout {connection.timeout:g}s); {result.waiting} request(s) still wait: "
+                        "run 'jira-devops flush' again")
     if result.stopped_by is not None:
         printer.warning(f"stopped: {result.stopped_by.one_line()}; {result.waiting} request(s) still wait "
                         "in the outbox")
