@@ -10,4 +10,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jira_devops.commands.report_deploy",
     "jira_devops.commands.flush",
     "jira_devops.commands.outbox_list",
+    "jira_devops.commands.emulator",
+    "jira_devops.commands.demo",
 )
