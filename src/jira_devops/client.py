@@ -104,6 +104,9 @@ class DevOpsClient:
         self.requests += 1
         response = send_with_retries(lambda timeout: self.http.get(url, timeout=timeout),
                                      deadline=self.deadline, what="cloud ID lookup")
+        if response.status_code >= 500:
+            raise UnreachableError(f"cloud ID lookup: {url} answered HTTP {response.status_code}",
+                                   hint="try again later, or give --cloud-id")
         try:
             cloud_id = str(response.json()["cloudId"]) if response.status_code == 200 else ""
         except (ValueError, KeyError, TypeError):

@@ -231,3 +231,11 @@ def test_a_flush_short_of_time_stops_cleanly_between_entries(connection: Connect
     assert 3 <= len(result.delivered) < 10
     assert len(result.delivered) + result.waiting == 10 == route.call_count + result.waiting
     assert [entry.body for entry in box.pending()[0]] == [_body(n) for n in range(len(result.delivered) + 1, 11)]
+
+
+def test_a_cloud_id_lookup_failing_on_the_server_side_keeps_the_report(connection: Connection, box: Outbox,
+                                                                       api: respx.MockRouter) -> None:
+    api.routes["tenant"].respond(501)
+    result = _report(box, connection, 1)
+    assert result.exit_code == ExitCode.UNREACHABLE
+    assert len(box.pending()[0]) == 1
