@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from jira_devops.errors import AuthError, ExitCode, JiraDevopsError, UnreachableError
+from jira_devops.errors import AuthError, ConfigError, ExitCode, JiraDevopsError, UnreachableError
 from jira_devops.outbox import EXPIRED, REJECTED, Destination, Entry, Outbox, OutboxError, item_name
 
 if TYPE_CHECKING:
@@ -138,8 +138,8 @@ def flush_before_report(client: DevOpsClient, box: Optional[Outbox], connection:
     try:
         with client.budget(connection.timeout * PRE_FLUSH_SHARE):
             flushed = flush_outbox(client, box, destination_of(connection), lock_wait=0.0)
-    except OSError as error:  # an outbox we cannot read must not stop the new report
-        result.warnings.append(f"could not read the outbox {box.directory}: {error}")
+    except (OSError, ConfigError) as error:  # an outbox we cannot use must not stop the new report
+        result.warnings.append(f"could not deliver from the outbox {box.directory}: {error}")
         return None
     if flushed.delivered:
         result.notes.append(f"delivered {len(flushed.delivered)} earlier request(s) from the outbox first")

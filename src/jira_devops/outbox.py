@@ -172,6 +172,8 @@ class Outbox:
         try:
             self._ensure(self.directory)
             waiting = sum(1 for _ in self._entry_paths(self.directory))
+        except ConfigError as problem:
+            raise OutboxError(problem.message, hint=problem.hint) from None
         except OSError as problem:
             raise OutboxError(f"cannot use the outbox {self.directory}: {problem.strerror or problem}",
                               hint="set --outbox to a writable folder") from None
@@ -242,7 +244,11 @@ class Outbox:
         self._ensure(self.directory)
         path = self.directory / ".lock"
         flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(path, flags, 0o600)
+        try:
+            fd = os.open(path, flags, 0o600)
+        except OSError as error:
+            raise ConfigError(f"cannot open the outbox lock {path}: {error.strerror or error}",
+                              hint="delete it if it is a symbolic link") from None
         try:
             end = time.monotonic() + max(0.0, wait)
             while True:
@@ -313,7 +319,8 @@ class Outbox:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         try:
-            os.fchmod(fd, 0o600)
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
                 handle.flush()

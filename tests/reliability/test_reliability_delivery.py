@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import httpx
 import pytest
@@ -239,3 +240,18 @@ def test_a_cloud_id_lookup_failing_on_the_server_side_keeps_the_report(connectio
     result = _report(box, connection, 1)
     assert result.exit_code == ExitCode.UNREACHABLE
     assert len(box.pending()[0]) == 1
+
+
+def test_an_unusable_outbox_still_lets_the_report_through_and_says_why_nothing_was_kept(
+        connection: Connection, tmp_path: Path, api: respx.MockRouter, slept: list[float]) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    route = api.post(builds_url()).mock(side_effect=_accept)
+    result = ReportResult(command="report-build", kind="builds", bodies=[_body(1)])
+    send(connection, result, outbox=str(tmp_path / "link"))
+    assert result.exit_code == ExitCode.OK and route.call_count == 1
+    route.mock(side_effect=None, return_value=httpx.Response(503))
+    failing = ReportResult(command="report-build", kind="builds", bodies=[_body(2)])
+    with pytest.raises(UnreachableError, match=r"could not be kept: outbox .* is not a plain folder"):
+        send(connection, failing, outbox=str(tmp_path / "link"))

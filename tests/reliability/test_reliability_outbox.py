@@ -56,8 +56,10 @@ def test_an_outbox_that_is_a_symbolic_link_is_refused(tmp_path: Path) -> None:
     real.mkdir()
     link = tmp_path / "link"
     link.symlink_to(real)
-    with pytest.raises(ConfigError, match="not a plain folder"):
+    with pytest.raises(OutboxError, match="not a plain folder"):
         Outbox(link).keep("builds", _body(1), HERE, "down")
+    with pytest.raises(ConfigError, match="not a plain folder"), Outbox(link).lock(0):
+        pass
     assert list(real.iterdir()) == []
 
 
