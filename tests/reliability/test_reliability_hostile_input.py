@@ -91,5 +91,6 @@ def test_absurdly_long_text_and_non_utf8_commit_messages_are_sent_shortened(emul
     assert "Traceback" not in done.stderr
     stored = emulator.state()["builds"]
     assert len(stored) == 1
+    assert "ABC-13" in stored[0]["associatedIssueKeys"], "the key in the non-UTF-8 message was found"
     assert len(stored[0].get("description", "")) <= 255
     assert all(len(ref.get("ref", {}).get("name", "")) <= 255 for ref in stored[0].get("references", []))
