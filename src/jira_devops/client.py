@@ -89,6 +89,14 @@ class DevOpsClient:
         finally:
             self.deadline = self.tokens.deadline = outer
 
+    def renew_deadline(self, seconds: Optional[float] = None) -> None:
+        """Start a fresh deadline (default: the connection's timeout) for the requests that follow.
+
+        A long wait between requests (a deployment gate) must not eat the time budget of the next one.
+        """
+        self.deadline = Deadline(self.connection.timeout if seconds is None else seconds)
+        self.tokens.deadline = self.deadline
+
     # --- discovery ------------------------------------------------------------------------------------
 
     def cloud_id(self) -> str:

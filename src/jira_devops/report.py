@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from jira_devops import ci as ci_detection
 from jira_devops.ci.context import CiContext
@@ -25,6 +25,7 @@ from jira_devops.settings import Settings
 if TYPE_CHECKING:
     from jira_devops.connection import Connection
     from jira_devops.errors import JiraDevopsError
+    from jira_devops.gating import GateEvent
 
 
 @dataclass
@@ -38,12 +39,15 @@ class ReportResult:
     accepted: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     unknown_issue_keys: list[str] = field(default_factory=list)
+    unknown_associations: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
     skipped: Optional[str] = None
     gate_status: Optional[str] = None
     gate_details: list[dict[str, Any]] = field(default_factory=list)
+    gate_message: Optional[str] = None
+    gate_exit_code: int = ExitCode.OK
     outboxed: int = 0
     undelivered: Optional[JiraDevopsError] = None
     requests: int = 0
@@ -51,7 +55,9 @@ class ReportResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when everything sent was accepted, 1 when Jira rejected something, 4 (3) when kept in the outbox."""
+        """0 if all was accepted, 1 if Jira rejected some, 4 (3) if kept in the outbox; a gate's code first."""
+        if self.gate_exit_code:
+            return self.gate_exit_code
         if self.undelivered is not None:
             return self.undelivered.exit_code
         return ExitCode.REJECTED if self.rejected else ExitCode.OK
@@ -73,6 +79,8 @@ class ReportResult:
             "commitsRead": self.keys.commits_read,
             "gateStatus": self.gate_status,
             "gateDetails": self.gate_details,
+            "gateMessage": self.gate_message,
+            "unknownAssociations": self.unknown_associations,
             "outboxed": self.outboxed,
             "undelivered": self.undelivered.one_line() if self.undelivered else None,
             "requests": self.requests,
@@ -164,7 +172,7 @@ def prepare_deployment(settings: Settings, ci: CiContext) -> tuple[Prepared, Key
 
 
 def _report(command: str, kind: str, settings: Settings, prepared: Prepared, keys: KeyDiscovery,
-            ci: CiContext) -> ReportResult:
+            ci: CiContext, progress: Optional[Callable[[GateEvent], None]] = None) -> ReportResult:
     result = ReportResult(command=command, kind=kind, keys=keys, dry_run=bool(settings.dry_run),
                           ci_provider=ci.provider)
     result.warnings.extend(keys.warnings)
@@ -189,6 +197,15 @@ def _report(command: str, kind: str, settings: Settings, prepared: Prepared, key
     if connection is None:
         return result
     send(connection, result, outbox=settings.outbox)
+    if settings.gate and result.undelivered is not None:
+        # No gate can be asked about a deployment Jira never got: never let the pipeline read that as a go.
+        result.gate_exit_code = ExitCode.GATE_TIMEOUT
+        result.gate_message = ("no gate decision: the deployment waits in the outbox, so Jira could not be asked; "
+                               "do not deploy until it is delivered and the gate decides")
+    elif settings.gate:
+        from jira_devops.gating import gate_reported_deployment  # noqa: PLC0415
+
+        gate_reported_deployment(connection, settings, result, progress=progress)
     return result
 
 
@@ -218,6 +235,7 @@ def send(connection: Connection, result: ReportResult, *, outbox: Optional[str] 
             for key in outcome.unknown_issue_keys:
                 if key not in result.unknown_issue_keys:
                     result.unknown_issue_keys.append(key)
+            result.unknown_associations.extend(outcome.unknown_associations)
         result.requests += client.requests
 
 
@@ -228,8 +246,13 @@ def report_build(settings: Settings, *, ci: Optional[CiContext] = None) -> Repor
     return _report("report-build", "builds", settings, prepared, keys, context)
 
 
-def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None) -> ReportResult:
-    """Report one deployment to Jira (or, with ``dry_run``, only prepare the request bodies)."""
+def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None,
+                  progress: Optional[Callable[[GateEvent], None]] = None) -> ReportResult:
+    """Report one deployment to Jira (or, with ``dry_run``, only prepare the request bodies).
+
+    With ``settings.gate`` it then waits for the deployment gate's decision, telling ``progress`` how
+    the wait goes; the result's ``gate_status`` and ``exit_code`` say how it ended.
+    """
     context = ci or detect_ci(settings)
     prepared, keys = prepare_deployment(settings, context)
-    return _report("report-deploy", "deployments", settings, prepared, keys, context)
+    return _report("report-deploy", "deployments", settings, prepared, keys, context, progress)
