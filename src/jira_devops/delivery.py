@@ -18,7 +18,14 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from jira_devops.errors import AuthError, ConfigError, ExitCode, JiraDevopsError, UnreachableError
+from jira_devops.errors import (
+    AuthError,
+    ConfigError,
+    ExitCode,
+    JiraDevopsError,
+    NotFoundError,
+    UnreachableError,
+)
 from jira_devops.outbox import EXPIRED, REJECTED, Destination, Entry, Outbox, OutboxError, item_name
 
 if TYPE_CHECKING:
@@ -49,7 +56,7 @@ class FlushResult:
     waiting: int = 0
     other_destinations: int = 0
     problems: list[str] = field(default_factory=list)
-    stopped_by: Optional[Undelivered] = None
+    stopped_by: Optional[JiraDevopsError] = None
     busy: bool = False
     out_of_time: bool = False
 
@@ -88,21 +95,28 @@ def flush_outbox(client: DevOpsClient, box: Outbox, destination: Destination, *,
             return result
         result.expired = box.expire()
         entries, result.problems = box.pending()
-        for index, entry in enumerate(entries):
-            if not entry.destination.matches(destination):
-                result.other_destinations += 1
-                continue
+        mine = [entry for entry in entries if entry.destination.matches(destination)]
+        result.other_destinations = len(entries) - len(mine)
+        try:
+            if mine:
+                # A site that cannot be found is a setting to fix, never a verdict on the entries.
+                client.cloud_id()
+        except JiraDevopsError as error:
+            result.stopped_by = error
+            result.waiting = len(mine)
+            return result
+        for index, entry in enumerate(mine):
             if client.deadline.remaining() < min(MIN_SECONDS_PER_ENTRY, client.deadline.seconds / 5):
                 # Out of time, not out of luck: stop cleanly instead of sending with a hopeless timeout.
                 result.out_of_time = True
-                result.waiting = sum(1 for later in entries[index:] if later.destination.matches(destination))
+                result.waiting = len(mine) - index
                 break
             try:
                 outcome = client.submit(entry.kind, entry.body)  # type: ignore[arg-type]
-            except UNDELIVERED as error:
+            except (*UNDELIVERED, NotFoundError) as error:
                 box.record_attempt(entry, error.one_line())
                 result.stopped_by = error
-                result.waiting = sum(1 for later in entries[index:] if later.destination.matches(destination))
+                result.waiting = len(mine) - index
                 break
             except JiraDevopsError as error:  # Jira refuses the request as it is (400, 413 on one item)
                 box.reject(entry, [error.one_line()])
@@ -154,12 +168,13 @@ def flush_before_report(client: DevOpsClient, box: Optional[Outbox], connection:
         result.notes.append("another process is flushing the outbox; not waiting for it")
     if flushed.out_of_time:
         result.notes.append(f"{flushed.waiting} earlier request(s) still wait in the outbox (out of time for them)")
-    if isinstance(flushed.stopped_by, AuthError):
-        # Refused credentials or a missing permission may concern only the older entries' kind: the new
-        # report still gets its own try.
+    if isinstance(flushed.stopped_by, UnreachableError):
+        return flushed.stopped_by
+    if flushed.stopped_by is not None:
+        # Refused credentials, a missing permission or a site that cannot be found may concern only the
+        # older entries: the new report still gets its own try (and says for itself what is wrong).
         result.warnings.append(f"earlier reports stay in the outbox: {flushed.stopped_by.one_line()}")
-        return None
-    return flushed.stopped_by
+    return None
 
 
 def keep_undelivered(box: Optional[Outbox], connection: Connection, result: ReportResult,

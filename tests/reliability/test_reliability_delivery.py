@@ -255,3 +255,17 @@ def test_an_unusable_outbox_still_lets_the_report_through_and_says_why_nothing_w
     failing = ReportResult(command="report-build", kind="builds", bodies=[_body(2)])
     with pytest.raises(UnreachableError, match=r"could not be kept: outbox .* is not a plain folder"):
         send(connection, failing, outbox=str(tmp_path / "link"))
+
+
+def test_a_site_that_cannot_be_found_leaves_every_entry_waiting(connection: Connection, box: Outbox,
+                                                                api: respx.MockRouter) -> None:
+    here = destination_of(connection)
+    box.keep("builds", _body(1), here, "down")
+    box.keep("builds", _body(2), here, "down")
+    api.routes["tenant"].respond(200, json={"unexpected": True})
+    route = api.post(builds_url()).mock(side_effect=_accept)
+    with DevOpsClient.open(connection) as client:
+        result = flush_outbox(client, box, here, lock_wait=0)
+    assert route.call_count == 0
+    assert result.stopped_by is not None and "cloud ID" in result.stopped_by.one_line()
+    assert result.waiting == 2 and len(box.pending()[0]) == 2 and box.settled(REJECTED)[0] == []
