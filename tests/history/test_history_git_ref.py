@@ -143,6 +143,24 @@ def test_rollback_when_the_new_commit_is_older_than_the_recorded_one(origin) -> 
     assert origin.between(runner, "HEAD", last.base) == rolled_back
 
 
+def test_rollback_in_a_shallow_clone(origin) -> None:
+    origin.commits(200, "old work")
+    older = origin.git(origin.work, "rev-parse", "HEAD")
+    origin.git(origin.work, "tag", "v1")
+    origin.git(origin.work, "push", "-q", "origin", "v1")
+    rolled_back = origin.commits(3, "ABC-11 risky")
+    deploy(origin.work, rolled_back[-1])
+    runner = origin.root / "runner"
+    origin.git(origin.root, "clone", "-q", "--depth=1", "--branch", "v1", origin.url, str(runner))
+
+    last = find(runner)
+
+    assert last.rollback is True
+    assert last.base == rolled_back[-1]
+    assert origin.between(runner, "HEAD", last.base) == rolled_back
+    assert len(origin.git(runner, "rev-list", "--all").split()) < 100
+
+
 def test_rollback_recording_moves_the_marker_back(origin) -> None:
     older = origin.git(origin.work, "rev-parse", "HEAD")
     newer = origin.commit("ABC-7 new")

@@ -196,7 +196,7 @@ def _first_deploy(lookup: _Lookup, looked: list[str], warnings: list[str]) -> La
         base = reach.resolve_commit(lookup.repo, f"{lookup.head}~{depth}")
         if base is None and reach.is_shallow(lookup.repo) and lookup.remote is not None \
                 and lookup.settings.deepen is not False:
-            reach.deepen_history(lookup.repo, lookup.remote, lookup.head, depth)
+            reach.deepen_history(lookup.repo, lookup.remote, lookup.head, depth + 1)
             base = reach.resolve_commit(lookup.repo, f"{lookup.head}~{depth}")
     reads = "only HEAD's keys are read" if depth == 1 else f"the last {depth} commits are read"
     hint = " (--first-deploy-depth N reads more)" if depth == 1 else ""

@@ -83,26 +83,58 @@ def fetch_commit(repo: Path, remote: str, source: str, destination: Optional[str
     return None
 
 
-def deepen_history(repo: Path, remote: str, head: str, by: int) -> bool:
-    """Fetch ``by`` more commits of history below the shallow boundary; whether git managed to."""
-    # Ask for HEAD's own history first (CI clones often fetch a single commit, not a branch); servers
-    # that refuse requests for a commit id still deepen the branches they advertise.
-    for targets in ([remote, head], [remote]):
+def history_length(repo: Path, tip: str) -> int:
+    """How many commits of ``tip``'s history this clone has."""
+    return int(try_git(["rev-list", "--count", tip], repo) or 0)
+
+
+def deepen_history(repo: Path, remote: str, tip: str, depth: int) -> bool:
+    """Fetch ``tip``'s history down to ``depth`` commits (a shallow clone only); whether git managed to.
+
+    ``--depth`` on the one commit, unlike ``--deepen``, leaves the other shallow boundaries alone: deepening
+    HEAD does not also drag in the history below a commit fetched on its own.
+    """
+    # Servers that refuse requests for a commit id still deepen the branches they advertise.
+    for targets in ([remote, tip], [remote]):
         try:
-            run_git(["fetch", "--no-tags", "--quiet", f"--deepen={by}", *targets], repo)
+            run_git(["fetch", "--no-tags", "--quiet", f"--depth={depth}", *targets], repo)
         except GitError:
             continue
         return True
     return False
 
 
+class _Deepener:
+    """Grows one tip's history in doubling steps, counting what was fetched, until it stops growing."""
+
+    def __init__(self, repo: Path, remote: str, tip: str) -> None:
+        self.repo, self.remote, self.tip = repo, remote, tip
+        self.length = history_length(repo, tip)
+        self.exhausted = False
+
+    def grow(self, by: int) -> int:
+        """Fetch about ``by`` more commits; how many arrived (0 marks the tip as fully fetched)."""
+        before = self.length
+        if by > 0 and deepen_history(self.repo, self.remote, self.tip, before + by):
+            self.length = history_length(self.repo, self.tip)
+        if self.length <= before:
+            self.exhausted = True
+        return max(0, self.length - before)
+
+
 def relate(repo: Path, remote: Optional[str], base: str, head: str, *, deepen: bool = True,
            limit: int = 5000) -> Relation:
-    """Place ``base`` relative to ``head``, deepening a shallow clone (at most ``limit`` commits) to tell."""
+    """Place ``base`` relative to ``head``, deepening a shallow clone (at most ``limit`` commits) to tell.
+
+    HEAD's history grows first (the usual case: the base is a little way below HEAD). The base's own
+    history grows by one step at the start, which finds short rollbacks cheaply, and further only once
+    HEAD's history is used up.
+    """
     if base == head:
         return Relation(SAME)
     fetched = 0
     step = FIRST_DEEPEN_STEP
+    below_head = below_base = None
     while True:
         if is_ancestor(repo, base, head):
             return Relation(ANCESTOR, base, fetched)
@@ -111,10 +143,13 @@ def relate(repo: Path, remote: Optional[str], base: str, head: str, *, deepen: b
         shallow = is_shallow(repo)
         if not shallow or not deepen or remote is None or fetched >= limit:
             break
-        by = min(step, limit - fetched)
-        if not deepen_history(repo, remote, head, by):
+        if below_head is None or below_base is None:
+            below_head, below_base = _Deepener(repo, remote, head), _Deepener(repo, remote, base)
+            fetched += below_base.grow(min(step, limit - fetched))
+        side = below_head if not below_head.exhausted else below_base
+        if side.exhausted:
             break
-        fetched += by
+        fetched += side.grow(min(step, limit - fetched))
         step *= 2
     merge_base = try_git(["merge-base", base, head], repo)
     if shallow:
