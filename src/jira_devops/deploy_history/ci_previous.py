@@ -24,5 +24,5 @@ def previous_successful_commit(ci: CiContext) -> Optional[str]:
 def describe(ci: CiContext) -> str:
     """Where the commit came from, for the summary."""
     if ci.provider == "generic":
-        return "the CI's previous successful commit"
-    return f"{ci.provider_name}'s previous successful commit"
+        return "the previous successful commit (CI)"
+    return f"the previous successful commit ({ci.provider_name})"
