@@ -155,6 +155,7 @@ def test_rollback_in_a_shallow_clone(origin) -> None:
 
     last = find(runner)
 
+    assert last.head == older
     assert last.rollback is True
     assert last.base == rolled_back[-1]
     assert origin.between(runner, "HEAD", last.base) == rolled_back
@@ -171,13 +172,13 @@ def test_rollback_recording_moves_the_marker_back(origin) -> None:
     assert origin.remote_ref(MARKER) == older
 
 
-def test_redeploying_the_same_commit_reads_head_only(origin) -> None:
+def test_redeploying_the_same_commit_says_so(origin) -> None:
     deployed = origin.git(origin.work, "rev-parse", "HEAD")
     deploy(origin.work, deployed)
 
     last = find(origin.clone("runner"))
 
-    assert last.base is None
+    assert last.base == deployed == last.head
     assert last.first_deploy is False
     assert "redeploy" in last.source
 
@@ -190,8 +191,9 @@ def test_first_deploy_depth_reads_that_many_commits(origin) -> None:
 
     assert last.first_deploy
     assert last.first_deploy_depth == 3
-    assert last.base is not None
-    assert origin.between(runner, last.base, "HEAD") == made[-3:]
+    assert last.base is None
+    newest = origin.git(runner, "rev-list", "--max-count=3", "--reverse", "HEAD").split()
+    assert newest == made[-3:]  # the shallow clone was deepened far enough to read them
     assert any("the last 3 commits are read" in warning for warning in last.warnings)
 
 

@@ -36,10 +36,10 @@ DEFAULT_MAX_COMMITS = 5000
 class LastDeploy:
     """The commit an environment last received, as far as the deploy history knows.
 
-    ``base`` is ``None`` on a first deploy (read HEAD only, or ``first_deploy_depth`` commits ending at
-    HEAD). When ``rollback`` is true, HEAD is older than ``base`` and the commits being rolled back are
-    ``HEAD..base``; otherwise the commits shipped are ``base..HEAD``. ``source`` says where ``base`` came
-    from, in words for the summary.
+    ``base`` is ``None`` on a first deploy: read HEAD only, or the newest ``first_deploy_depth`` commits
+    (a shallow clone is deepened that far). When ``rollback`` is true, HEAD is older than ``base`` and
+    the commits being rolled back are ``HEAD..base``; otherwise the commits shipped are ``base..HEAD``
+    (``base`` equal to HEAD is a redeploy: read HEAD only). ``source`` says where ``base`` came from.
     """
 
     base: Optional[str]
@@ -162,8 +162,7 @@ def _place(lookup: _Lookup, answer: _Answer, warnings: list[str], *,
                             limit=settings.max_commits or DEFAULT_MAX_COMMITS)
     short, head_short = sha[:7], lookup.head[:7]
     if relation.kind == reach.SAME:
-        return LastDeploy(None, f"{answer.source}: {env} already runs {short}, so this is a redeploy "
-                          "and only HEAD's keys are read"), None
+        return LastDeploy(sha, f"{answer.source} (a redeploy: {env} already runs {short})"), None
     if relation.kind == reach.ANCESTOR:
         return LastDeploy(sha, answer.source), None
     if relation.kind == reach.ROLLBACK:
@@ -191,17 +190,14 @@ def _first_deploy(lookup: _Lookup, looked: list[str], warnings: list[str]) -> La
     if depth < 1:
         raise UsageError("--first-deploy-depth must be 1 or more")
     reason = "; ".join(looked) or "no deploy history was available"
-    base: Optional[str] = None
-    if depth > 1:
-        base = reach.resolve_commit(lookup.repo, f"{lookup.head}~{depth}")
-        if base is None and reach.is_shallow(lookup.repo) and lookup.remote is not None \
-                and lookup.settings.deepen is not False:
-            reach.deepen_history(lookup.repo, lookup.remote, lookup.head, depth + 1)
-            base = reach.resolve_commit(lookup.repo, f"{lookup.head}~{depth}")
+    if depth > 1 and reach.is_shallow(lookup.repo) and lookup.remote is not None \
+            and lookup.settings.deepen is not False \
+            and reach.history_length(lookup.repo, lookup.head) < depth:
+        reach.deepen_history(lookup.repo, lookup.remote, lookup.head, depth)
     reads = "only HEAD's keys are read" if depth == 1 else f"the last {depth} commits are read"
     hint = " (--first-deploy-depth N reads more)" if depth == 1 else ""
     message = f"first deploy to {lookup.environment}: {reason}, so {reads}{hint}"
-    return LastDeploy(base, f"first deploy ({reads})", warnings=(*warnings, message), first_deploy=True,
+    return LastDeploy(None, f"first deploy ({reads})", warnings=(*warnings, message), first_deploy=True,
                       head=lookup.head, first_deploy_depth=depth)
 
 
