@@ -136,7 +136,8 @@ def prepare_deployment(settings: Settings, ci: CiContext) -> tuple[Prepared, Key
     """The deployment payload and the keys it carries, without sending anything."""
     facts = git_facts(settings.repo)
     keys = discover_keys(settings, ci)
-    prepared = deployment_item(settings, ci, facts, keys.key_names(), duration=settings.duration)
+    prepared = deployment_item(settings, ci, facts, keys.key_names(), duration=settings.duration,
+                               rollback=keys.rollback)
     return prepared, keys
 
 
@@ -194,4 +195,21 @@ def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None) -> Repo
     """Report one deployment to Jira (or, with ``dry_run``, only prepare the request bodies)."""
     context = ci or detect_ci(settings)
     prepared, keys = prepare_deployment(settings, context)
-    return _report("report-deploy", "deployments", settings, prepared, keys, context)
+    result = _report("report-deploy", "deployments", settings, prepared, keys, context)
+    _record_deploy(settings, context, prepared, result)
+    return result
+
+
+def _record_deploy(settings: Settings, ci: CiContext, prepared: Prepared, result: ReportResult) -> None:
+    """Remember the commit a successful deployment shipped, for the next ``--since last-deploy``.
+
+    The environment received the commit whatever Jira made of the report, so Jira's answer does not
+    matter here; a dry run records nothing.
+    """
+    from jira_devops.deploy_history import RECORDED_STATES, record_deploy  # noqa: PLC0415
+
+    item = prepared.item
+    if settings.dry_run or settings.record is False or item.state not in RECORDED_STATES:
+        return
+    commit = settings.commit or ci.commit or "HEAD"
+    result.warnings.extend(record_deploy(settings, ci, commit, item.environment.id))

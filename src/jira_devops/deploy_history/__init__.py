@@ -26,10 +26,11 @@ from jira_devops.errors import UsageError
 from jira_devops.git import try_git
 from jira_devops.settings import Settings
 
-__all__ = ["HISTORY_PROVIDERS", "LastDeploy", "environment_of", "find_last_deploy", "record_deploy"]
+__all__ = ["HISTORY_PROVIDERS", "RECORDED_STATES", "LastDeploy", "environment_of", "find_last_deploy", "record_deploy"]
 
 HISTORY_PROVIDERS: tuple[str, ...] = ("git-ref", "github", "ci")
 DEFAULT_MAX_COMMITS = 5000
+RECORDED_STATES: tuple[str, ...] = ("successful", "rolled_back")  # deployment states that change what runs
 
 
 @dataclass(frozen=True)
