@@ -141,3 +141,15 @@ def test_choosing_github_without_a_token_is_a_usage_error(origin) -> None:
     with pytest.raises(UsageError, match="GITHUB_TOKEN"):
         find_last_deploy(Settings(environment="production", history="github"), CiContext(), origin.work,
                          environ=ENVIRON)
+
+
+@respx.mock(assert_all_called=False)
+def test_a_sha_that_is_not_a_commit_id_is_never_passed_to_git(respx_mock: respx.MockRouter, origin) -> None:
+    fake_github(respx_mock, [{"id": 6, "sha": "--upload-pack=touch pwned"}], {6: ["success"]})
+    settings = Settings(environment="production", history="github", github_token=TOKEN)
+
+    last = find_last_deploy(settings, CiContext(), origin.work, environ=ENVIRON)
+
+    assert last.first_deploy
+    assert any("not a commit id" in warning for warning in last.warnings)
+    assert not (origin.work / "pwned").exists()

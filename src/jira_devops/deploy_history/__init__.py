@@ -15,6 +15,7 @@ deploy is a first deploy.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ __all__ = ["HISTORY_PROVIDERS", "RECORDED_STATES", "LastDeploy", "environment_of
 
 HISTORY_PROVIDERS: tuple[str, ...] = ("git-ref", "github", "ci")
 DEFAULT_MAX_COMMITS = 5000
+_COMMIT_ID = re.compile(r"^[0-9a-fA-F]{7,64}$")
 RECORDED_STATES: tuple[str, ...] = ("successful", "rolled_back")  # deployment states that change what runs
 
 
@@ -150,6 +152,9 @@ def _place(lookup: _Lookup, answer: _Answer, warnings: list[str], *,
     env = lookup.environment
     claimed = answer.sha
     then = "asking the next deploy history" if more else "treating this as a first deploy"
+    if not _COMMIT_ID.match(claimed):
+        warnings.append(f"{answer.source} names {claimed[:40]!r}, which is not a commit id; {then}")
+        return None, None
     sha = reach.resolve_commit(lookup.repo, claimed)
     if sha is None and lookup.remote is not None:
         reach.fetch_commit(lookup.repo, lookup.remote, claimed)
