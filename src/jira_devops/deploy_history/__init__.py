@@ -203,7 +203,7 @@ def _first_deploy(lookup: _Lookup, looked: list[str], warnings: list[str]) -> La
     reads = "only HEAD's keys are read" if depth == 1 else f"the last {depth} commits are read"
     hint = " (--first-deploy-depth N reads more)" if depth == 1 else ""
     message = f"first deploy to {lookup.environment}: {reason}, so {reads}{hint}"
-    return LastDeploy(None, f"first deploy ({reads})", warnings=(*warnings, message), first_deploy=True,
+    return LastDeploy(None, reason, warnings=(*warnings, message), first_deploy=True,
                       head=lookup.head, first_deploy_depth=depth)
 
 
