@@ -204,7 +204,8 @@ def _record_deploy(settings: Settings, ci: CiContext, prepared: Prepared, result
     """Remember the commit a successful deployment shipped, for the next ``--since last-deploy``.
 
     The environment received the commit whatever Jira made of the report, so Jira's answer does not
-    matter here; a dry run records nothing.
+    matter here; a dry run records nothing. Problems are warnings when the run uses the history or
+    asked for recording, and notes otherwise (recording is on by default; nobody relies on it yet).
     """
     from jira_devops.deploy_history import RECORDED_STATES, record_deploy  # noqa: PLC0415
 
@@ -212,4 +213,6 @@ def _record_deploy(settings: Settings, ci: CiContext, prepared: Prepared, result
     if settings.dry_run or settings.record is False or item.state not in RECORDED_STATES:
         return
     commit = settings.commit or ci.commit or "HEAD"
-    result.warnings.extend(record_deploy(settings, ci, commit, item.environment.id))
+    problems = record_deploy(settings, ci, commit, item.environment.id)
+    relied_on = settings.record is True or settings.since == "last-deploy"
+    (result.warnings if relied_on else result.notes).extend(problems)

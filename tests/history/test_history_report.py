@@ -64,13 +64,23 @@ def test_the_given_commit_is_recorded_rather_than_head(origin, jira, tmp_path: P
 def test_push_refused_is_a_warning_and_the_report_is_still_sent(origin, jira, tmp_path: Path) -> None:
     origin.reject_pushes()
 
-    result = report_deploy(settings(origin.work, tmp_path), ci=CiContext(provider="github"))
+    result = report_deploy(settings(origin.work, tmp_path, record=True), ci=CiContext(provider="github"))
 
     assert result.accepted
     assert jira.routes[1].called
     assert result.exit_code == 0
     assert any("contents: write" in warning for warning in result.warnings)
     assert origin.remote_ref(MARKER) is None
+
+
+def test_push_refused_is_only_a_note_when_nobody_relies_on_the_history(origin, jira, tmp_path: Path) -> None:
+    origin.reject_pushes()
+
+    result = report_deploy(settings(origin.work, tmp_path), ci=CiContext(provider="github"))
+
+    assert result.accepted
+    assert result.warnings == []
+    assert any("contents: write" in note for note in result.notes)
 
 
 @pytest.mark.parametrize("values", [{"dry_run": True}, {"record": False}, {"state": "failed"},
