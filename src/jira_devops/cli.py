@@ -94,7 +94,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
         prog=PROG,
         description="Tell Jira Cloud what your CI/CD did: report builds and deployments.",
         epilog="Exit codes: 0 ok, 1 rejected by Jira, 2 usage or configuration, 3 authentication or "
-        "permission, 4 Jira unreachable, 5 gate prevented, 6 gate timeout.",
+        "permission, 4 Jira unreachable, 5 gate prevented or invalid, 6 no gate decision in time.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -182,8 +182,15 @@ SOFTENED_BY_NO_FAIL = frozenset({ExitCode.REJECTED, ExitCode.AUTH, ExitCode.UNRE
 
 
 def _soften(code: int, settings: Optional[Settings]) -> int:
-    """``--no-fail`` turns Jira-side failures (1, 3, 4) into exit 0; usage errors stay errors."""
+    """``--no-fail`` turns Jira-side failures (1, 3, 4) into exit 0; usage errors stay errors.
+
+    Never with ``--gate``: a gated deployment goes ahead only on "allowed", so any other ending, a
+    refusal or a Jira that could not be asked, must stop the pipeline.
+    """
     if code in SOFTENED_BY_NO_FAIL and settings is not None and settings.no_fail:
+        if settings.gate:
+            print(f"warning: --no-fail does not apply with --gate: exiting {code}", file=sys.stderr)
+            return code
         print(f"warning: exiting 0 instead of {code} because of --no-fail", file=sys.stderr)
         return ExitCode.OK
     return code

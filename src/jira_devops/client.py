@@ -45,7 +45,11 @@ class SubmitOutcome:
         """Fold one response into the outcome."""
         self.accepted.extend(response.accepted)
         self.rejected.extend(item.model_dump(exclude_none=True) for item in response.rejected)
-        for key in response.unknownIssueKeys:
+        # Keys sent as associations (how deployments carry them) come back in unknownAssociations.
+        associated = [str(value) for association in response.unknownAssociations
+                      if association.get("associationType") in ("issueKeys", "issueIdOrKeys")
+                      for value in association.get("values") or []]
+        for key in [*response.unknownIssueKeys, *associated]:
             if key not in self.unknown_issue_keys:
                 self.unknown_issue_keys.append(key)
         self.unknown_associations.extend(response.unknownAssociations)
@@ -73,6 +77,14 @@ class DevOpsClient:
         """A client with its own HTTP connection pool, closed on exit."""
         with httpx.Client(headers={"User-Agent": USER_AGENT}, follow_redirects=False) as http:
             yield cls(connection, http)
+
+    def renew_deadline(self, seconds: Optional[float] = None) -> None:
+        """Start a fresh deadline (default: the connection's timeout) for the requests that follow.
+
+        A long wait between requests (a deployment gate) must not eat the time budget of the next one.
+        """
+        self.deadline = Deadline(self.connection.timeout if seconds is None else seconds)
+        self.tokens.deadline = self.deadline
 
     # --- discovery ------------------------------------------------------------------------------------
 
