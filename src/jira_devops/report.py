@@ -228,7 +228,8 @@ def _record_deploy(settings: Settings, ci: CiContext, prepared: Prepared, result
     from jira_devops.deploy_history import RECORDED_STATES, record_deploy  # noqa: PLC0415
 
     item = prepared.item
-    if settings.dry_run or settings.record is False or item.state not in RECORDED_STATES:
+    if settings.dry_run or settings.record is False or item.state not in RECORDED_STATES \
+            or result.gate_status not in (None, "allowed"):
         return
     commit = settings.commit or ci.commit or "HEAD"
     problems = record_deploy(settings, ci, commit, item.environment.id)

@@ -11,10 +11,8 @@ from jira_devops.commands import COMMAND_MODULES
 
 pytest.importorskip("support.emulator")
 run_cli = pytest.importorskip("support.cli").run_cli
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif("jira_devops.commands.keys" not in COMMAND_MODULES, reason="needs the keys engine"),
-]
+pytestmark = pytest.mark.e2e
+needs_keys = pytest.mark.skipif("jira_devops.commands.keys" not in COMMAND_MODULES, reason="needs the keys engine")
 
 MARKER = "refs/jira-devops/deploys/production"
 
@@ -39,6 +37,7 @@ def keys_of(deployment: dict[str, Any]) -> list[str]:
             if association["associationType"] == "issueIdOrKeys" for value in association["values"]]
 
 
+@needs_keys
 def test_first_then_second_deploy_carries_exactly_the_commits_in_between(emulator, origin, tmp_path: Path) -> None:
     first = origin.commit("ABC-1 first feature")
     done = deploy(emulator, tmp_path, origin.clone("runner1", depth=1), 1)
@@ -58,6 +57,7 @@ def test_first_then_second_deploy_carries_exactly_the_commits_in_between(emulato
     assert origin.remote_ref(MARKER) == shipped[-1]
 
 
+@needs_keys
 def test_push_refused_warns_and_the_deployment_is_still_reported(emulator, origin, tmp_path: Path) -> None:
     origin.commit("ABC-4 change")
     origin.reject_pushes()
@@ -71,6 +71,7 @@ def test_push_refused_warns_and_the_deployment_is_still_reported(emulator, origi
     assert origin.remote_ref(MARKER) is None
 
 
+@needs_keys
 def test_rollback_reports_rolled_back_with_the_rolled_back_keys(emulator, origin, tmp_path: Path) -> None:
     good = origin.commit("ABC-5 good")
     origin.commit("ABC-6 bad")
@@ -88,6 +89,7 @@ def test_rollback_reports_rolled_back_with_the_rolled_back_keys(emulator, origin
     assert origin.remote_ref(MARKER) == good
 
 
+@needs_keys
 def test_force_pushed_history_warns_and_reports_what_is_new(emulator, origin, tmp_path: Path) -> None:
     kept = origin.commit("ABC-7 kept")
     origin.commit("ABC-8 first try")
@@ -101,3 +103,27 @@ def test_force_pushed_history_warns_and_reports_what_is_new(emulator, origin, tm
     assert done.returncode == 0, done.stderr
     assert "force-push" in done.stderr
     assert keys_of(sent(emulator, 7)) == ["ABC-8"]
+
+
+def test_a_gate_that_prevents_the_deploy_records_nothing(emulator, origin, tmp_path: Path) -> None:
+    origin.commit("ABC-9 gated")
+    emulator.gate("prevented")
+
+    done = run_cli("report-deploy", "--environment", "production", "--deployment-number", "8",
+                   "--pipeline-id", "acme/api", "--url", "https://ci.example.test/8", "--gate", "--state",
+                   "successful", "--service-id", "svc-1", "--record", env=emulator.env(tmp_path),
+                   cwd=origin.clone("runner"))
+
+    assert done.returncode == 5, done.stderr
+    assert origin.remote_ref(MARKER) is None
+
+
+def test_a_plain_deploy_records_the_marker_for_later(emulator, origin, tmp_path: Path) -> None:
+    deployed = origin.commit("ABC-10 plain")
+
+    done = run_cli("report-deploy", "--environment", "production", "--deployment-number", "9",
+                   "--pipeline-id", "acme/api", "--url", "https://ci.example.test/9", env=emulator.env(tmp_path),
+                   cwd=origin.clone("runner", depth=1))
+
+    assert done.returncode == 0, done.stderr
+    assert origin.remote_ref(MARKER) == deployed
