@@ -127,6 +127,7 @@ def test_commit_that_is_gone_warns_and_falls_back_to_the_next_history(origin) ->
     assert last.first_deploy
     assert any("not in the repository any more" in warning and "force-push" in warning
                for warning in last.warnings)
+    assert last.source == "the commit from the previous successful commit (Jenkins) could not be used"
 
 
 def test_rollback_when_the_new_commit_is_older_than_the_recorded_one(origin) -> None:
@@ -288,3 +289,19 @@ def test_since_last_deploy_needs_an_environment(origin) -> None:
 def test_outside_a_repository_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="not a git repository"):
         find_last_deploy(Settings(environment="production"), CiContext(), tmp_path, environ={})
+
+
+def test_history_git_ref_alone_ignores_the_ci(origin) -> None:
+    previous = origin.git(origin.work, "rev-parse", "HEAD")
+    origin.commit("ABC-12 next")
+    ci = CiContext(provider="jenkins", provider_name="Jenkins", previous_commit=previous)
+
+    last = find_last_deploy(settings_for(origin.work, history="git-ref"), ci, origin.work, environ={})
+
+    assert last.first_deploy
+    assert last.source == f"no git ref {MARKER} on origin"
+
+
+def test_an_unknown_history_is_a_usage_error(origin) -> None:
+    with pytest.raises(UsageError, match="unknown deploy history 'svn'"):
+        find(origin.work, history="svn")

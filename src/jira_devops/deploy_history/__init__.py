@@ -105,9 +105,9 @@ def find_last_deploy(settings: Settings, ci: CiContext, repo_path: Optional[Path
                      remote if reach.remote_exists(repo, remote) else None,
                      os.environ if environ is None else environ)
     mode = settings.history or "auto"
-    names = HISTORY_PROVIDERS if mode == "auto" else (mode,)
     if mode != "auto" and mode not in HISTORY_PROVIDERS:
         raise UsageError(f"unknown deploy history {mode!r}", hint=f"use auto or one of {', '.join(HISTORY_PROVIDERS)}")
+    names = HISTORY_PROVIDERS if mode == "auto" else (mode,)
     warnings: list[str] = []
     looked: list[str] = []
     fork: Optional[tuple[str, str]] = None
@@ -124,7 +124,7 @@ def find_last_deploy(settings: Settings, ci: CiContext, repo_path: Optional[Path
             return LastDeploy(found.base, found.source, found.rollback, (*warnings, *found.warnings),
                               head=head)
         fork = fork or fork_here
-        looked.append(answer.source)
+        looked.append(f"the commit from {answer.source} could not be used")
     if fork is not None:
         return LastDeploy(fork[0], fork[1], warnings=tuple(warnings), head=head)
     return _first_deploy(lookup, looked, warnings)
