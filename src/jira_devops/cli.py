@@ -102,9 +102,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     for module_name in COMMAND_MODULES:
         module = _load_command(module_name)
         sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP)
-        sub.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
-                         help="settings file (default: .jira-devops.yml in the repository) "
-                         "[env JIRA_DEVOPS_CONFIG]")
+        if module.GROUPS:  # commands without settings (emulator, demo) read no settings file
+            sub.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                             help="settings file (default: .jira-devops.yml in the repository) "
+                             "[env JIRA_DEVOPS_CONFIG]")
         add_setting_arguments(sub, module.GROUPS)
         module.add_arguments(sub)
         modules[module.NAME] = module
@@ -124,6 +125,8 @@ def _flatten_lists(values: dict[str, Any]) -> dict[str, Any]:
 
 def resolve(args: argparse.Namespace, module: ModuleType) -> Settings:
     """The settings of this invocation for the command ``module``."""
+    if not module.GROUPS:
+        return Settings()
     given = {name: value for name, value in vars(args).items() if name in OPTIONS_BY_NAME}
     names = [option.name for option in options_in(module.GROUPS)]
     return load_settings(_flatten_lists(given), config=getattr(args, "config", None), names=names)
