@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,17 @@ def test_history_flag_picks_one_provider(origin, shipped, tmp_path: Path) -> Non
     assert done.returncode == 0
     assert done.stdout.split() == ["ABC-4"]
     assert "the CI gives no previous successful commit" in done.stderr
+
+
+def test_keys_since_last_deploy_imports_no_heavy_dependency(origin, shipped) -> None:
+    probe = ("import contextlib, io, sys\n"
+             "from jira_devops.cli import main\n"
+             "with contextlib.redirect_stdout(io.StringIO()):\n"
+             "    main(['keys', '--since', 'last-deploy', '--environment', 'production'])\n"
+             "heavy = {'pydantic', 'httpx', 'git', 'yaml', 'tenacity'}\n"
+             "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=origin.clone("runner"), capture_output=True,
+                          text=True, timeout=60, check=False)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

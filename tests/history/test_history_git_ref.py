@@ -305,3 +305,11 @@ def test_history_git_ref_alone_ignores_the_ci(origin) -> None:
 def test_an_unknown_history_is_a_usage_error(origin) -> None:
     with pytest.raises(UsageError, match="unknown deploy history 'svn'"):
         find(origin.work, history="svn")
+
+
+@pytest.mark.parametrize("name", ["production", "  EU Prod (blue) ", "Ünïcode stage", "---", "x" * 300])
+def test_environment_ids_match_the_deployment_payload(name: str) -> None:
+    from jira_devops.deploy_history import environment_slug
+    from jira_devops.payloads import slugify
+
+    assert environment_slug(name) == slugify(name)

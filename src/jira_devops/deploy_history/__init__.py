@@ -32,6 +32,7 @@ __all__ = ["HISTORY_PROVIDERS", "RECORDED_STATES", "LastDeploy", "environment_of
 HISTORY_PROVIDERS: tuple[str, ...] = ("git-ref", "github", "ci")
 DEFAULT_MAX_COMMITS = 5000
 _COMMIT_ID = re.compile(r"^[0-9a-fA-F]{7,64}$")
+_MAX_ID = 255  # Jira's limit on an environment ID (models.MAX_TEXT)
 RECORDED_STATES: tuple[str, ...] = ("successful", "rolled_back")  # deployment states that change what runs
 
 
@@ -86,9 +87,17 @@ def environment_of(settings: Settings, ci: CiContext) -> tuple[str, str]:
                          hint="pass --environment, e.g. --environment production")
     if settings.environment_id:
         return name, settings.environment_id
-    from jira_devops.payloads import slugify  # noqa: PLC0415 - payloads pulls in pydantic
+    return name, environment_slug(name)
 
-    return name, slugify(name)
+
+def environment_slug(name: str) -> str:
+    """The environment ID the deployment payload derives from a name (``payloads.slugify``).
+
+    Repeated here because payloads pulls in pydantic, which ``jira-devops keys`` never needs; a test
+    holds the two to the same answers.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
+    return slug[:_MAX_ID] or "default"
 
 
 def find_last_deploy(settings: Settings, ci: CiContext, repo_path: Optional[Path] = None, *,
