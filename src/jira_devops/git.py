@@ -5,8 +5,10 @@ Higher-level reading of a repository (ranges, streamed logs, shallow clones) bui
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Optional, Union
 
@@ -39,3 +41,170 @@ def try_git(args: Sequence[str], cwd: Union[str, Path], *, timeout: float = GIT_
     except GitError:
         return None
     return text or None
+
+
+class NotARepositoryError(GitError):
+    """The folder is not inside a git repository (or git is missing)."""
+
+
+# Reading the log: one `git log` process for the whole range, its output read in large blocks and split
+# at the NUL bytes `-z` puts between fields, so memory stays flat however many commits there are.
+_LOG_FORMAT = "--format=%H%x00%B"
+_READ_BLOCK = 1 << 20
+_F_SETPIPE_SZ = 1031  # Linux fcntl; a bigger pipe means fewer context switches with git
+
+
+class Repository:
+    """A git repository on disk, read through the ``git`` command."""
+
+    def __init__(self, path: Path, git_dir: str) -> None:
+        self.path = path
+        self.git_dir = git_dir
+
+    @classmethod
+    def open(cls, path: Union[str, Path]) -> Repository:
+        """The repository containing ``path``; :class:`NotARepositoryError` when there is none."""
+        folder = Path(path)
+        if not folder.is_dir():
+            raise NotARepositoryError(f"{folder} is not a folder", hint="fix --repo")
+        try:
+            git_dir = run_git(["rev-parse", "--absolute-git-dir"], folder, timeout=30)
+        except GitError as error:
+            if "not installed" in error.message:
+                raise NotARepositoryError(error.message, hint=error.hint) from None
+            raise NotARepositoryError(f"{folder.resolve()} is not inside a git repository",
+                                      hint="run in the checkout or pass --repo") from None
+        return cls(folder, git_dir)
+
+    def _try(self, args: Sequence[str]) -> Optional[str]:
+        return try_git(args, self.path)
+
+    def resolve_commit(self, rev: str) -> Optional[str]:
+        """The full SHA of the commit ``rev`` names, or ``None`` when there is no such commit here."""
+        if not rev or rev.startswith("-"):
+            return None
+        return self._try(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"])
+
+    def head(self) -> Optional[str]:
+        """HEAD's SHA; ``None`` in a repository without commits."""
+        return self.resolve_commit("HEAD")
+
+    def branch(self) -> Optional[str]:
+        """The checked-out branch; ``None`` on a detached HEAD."""
+        return self._try(["symbolic-ref", "--quiet", "--short", "HEAD"])
+
+    def is_shallow(self) -> bool:
+        """Whether this is a shallow clone (part of the history is missing on purpose)."""
+        return Path(self.git_dir, "shallow").is_file()
+
+    def has_commit(self, sha: str) -> bool:
+        """Whether the commit object ``sha`` is present locally."""
+        return self._try(["cat-file", "-t", sha]) == "commit"
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """Whether ``ancestor`` is reachable from ``descendant`` (a commit is its own ancestor)."""
+        try:
+            run_git(["merge-base", "--is-ancestor", ancestor, descendant], self.path)
+        except GitError:
+            return False
+        return True
+
+    def newest_tag(self, pattern: str, before: str) -> Optional[str]:
+        """The nearest tag matching the glob ``pattern`` reachable from ``before`` (``git describe``)."""
+        return self._try(["describe", "--tags", "--abbrev=0", f"--match={pattern}", before])
+
+    def parent(self, sha: str) -> Optional[str]:
+        """The first parent of ``sha``; ``None`` for a root commit (or the edge of a shallow clone)."""
+        return self.resolve_commit(f"{sha}^1")
+
+    def deepen(self, remote: str, by: int) -> None:
+        """Fetch ``by`` more commits of history below the shallow boundary from ``remote``."""
+        run_git(["fetch", "--quiet", f"--deepen={by}", remote], self.path, timeout=GIT_TIMEOUT_SECONDS * 5)
+
+    def read_log(self, tip: str, *, exclude: Optional[str] = None,
+                 max_count: Optional[int] = None) -> LogReader:
+        """Start one ``git log`` over the commits reachable from ``tip`` and not from ``exclude``
+        (newest first, merge commits included); read it with :meth:`LogReader.blocks`."""
+        return LogReader(self.path, tip, exclude=exclude, max_count=max_count)
+
+    def iter_messages(self, tip: str, *, exclude: Optional[str] = None,
+                      max_count: Optional[int] = None) -> Iterator[tuple[bytes, bytes]]:
+        """``(sha, raw message)`` of each commit, as :meth:`read_log` finds them."""
+        with self.read_log(tip, exclude=exclude, max_count=max_count) as log:
+            for shas, messages in log.blocks():
+                yield from zip(shas, messages)
+
+
+class LogReader:
+    """One running ``git log -z``, read in large blocks and split at the NUL bytes between fields.
+
+    Git starts at once, so the caller can do other work while git walks the history (for a range,
+    git walks it all before printing anything). Messages are bytes: git re-encodes commits that
+    declare an encoding to UTF-8, others come as they were written. Closing early stops git.
+    """
+
+    def __init__(self, cwd: Path, tip: str, *, exclude: Optional[str] = None,
+                 max_count: Optional[int] = None) -> None:
+        args = ["git", "-c", "log.showSignature=false", "log", "-z", _LOG_FORMAT, "--encoding=UTF-8"]
+        if max_count is not None:
+            args.append(f"--max-count={max_count}")
+        args.append(tip)
+        if exclude is not None:
+            args.append(f"^{exclude}")
+        args.append("--")
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the reader; see close()
+        try:
+            self._process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=self._errors,
+                                             bufsize=0)
+        except FileNotFoundError:
+            self._errors.close()
+            raise GitError("git is not installed or not on PATH") from None
+        self._finished = False
+
+    def __enter__(self) -> LogReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def blocks(self) -> Iterator[tuple[list[bytes], list[bytes]]]:
+        """``(shas, messages)`` block by block, in log order; raises :class:`GitError` if git fails."""
+        stream = self._process.stdout
+        assert stream is not None
+        with contextlib.suppress(ImportError, OSError, AttributeError):
+            import fcntl  # noqa: PLC0415 - not on Windows
+
+            fcntl.fcntl(stream.fileno(), _F_SETPIPE_SZ, _READ_BLOCK)
+        rest = b""
+        while True:
+            block = stream.read(_READ_BLOCK)
+            if not block:
+                break
+            fields = (rest + block).split(b"\0")
+            # fields alternate sha, message; the last one (and its sha, if it is a message) may be partial
+            rest = fields.pop()
+            if len(fields) % 2:
+                rest = fields.pop() + b"\0" + rest
+            if fields:
+                yield fields[0::2], fields[1::2]
+        if rest.strip(b"\n"):
+            sha, _, message = rest.partition(b"\0")
+            yield [sha], [message]
+        self._finished = True
+        self._check()
+
+    def _check(self) -> None:
+        code = self._process.wait()
+        if code != 0:
+            self._errors.seek(0)
+            reason = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git log failed: {reason[0] if reason else f'exit {code}'}")
+
+    def close(self) -> None:
+        """Stop git if it is still running and release the pipe."""
+        if not self._finished and self._process.poll() is None:
+            self._process.kill()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+        self._process.wait()
+        self._errors.close()

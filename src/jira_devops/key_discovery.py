@@ -1,71 +1,169 @@
 """Which Jira issues a run touched: keys from explicit settings, the branch, the PR title and commits.
 
-This is the seam between settings/CI context and the issue-key engine (:mod:`jira_devops.issue_keys`,
-:mod:`jira_devops.git`). First version: explicit keys, the branch name and the HEAD commit message.
+The seam between the settings and CI context on one side and the key rule (:mod:`jira_devops.issue_keys`),
+the range choice (:mod:`jira_devops.commit_range`) and the repository (:mod:`jira_devops.git`) on the
+other. Explicit keys come first, then the branch, the PR title and the commits, newest first; each key
+remembers where it was found.
 """
 
 from __future__ import annotations
 
-import re
-import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 from jira_devops.ci.context import CiContext
-from jira_devops.git import try_git
+from jira_devops.commit_range import CommitRange, plan_range
+from jira_devops.errors import UsageError
+from jira_devops.git import NotARepositoryError, Repository
+from jira_devops.issue_keys import FoundKey, KeyCollector, KeyRule, make_rule
 from jira_devops.settings import Settings
 
-_KEY = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9_]+-\d+)(?![A-Za-z0-9])")
-
-
-@dataclass(frozen=True)
-class FoundKey:
-    """An issue key and where it was found (``explicit``, ``branch``, ``pr-title``, ``commit:<sha7>``)."""
-
-    key: str
-    sources: tuple[str, ...]
+__all__ = ["FoundKey", "KeyDiscovery", "discover_keys", "key_rule"]
 
 
 @dataclass(frozen=True)
 class KeyDiscovery:
-    """The keys found for one run, in first-seen order, and how they were found."""
+    """The keys found for one run, in first-seen order, and how they were found.
+
+    ``explanation`` says why this range was read (``--verbose``); ``truncated`` is set when the range
+    had more than ``--max-commits`` commits and only the newest were read.
+    """
 
     keys: tuple[FoundKey, ...] = ()
     range_used: Optional[str] = None
     base_source: Optional[str] = None
     commits_read: int = 0
     warnings: tuple[str, ...] = field(default=())
+    explanation: tuple[str, ...] = field(default=())
+    truncated: bool = False
+    shallow: bool = False
 
     def key_names(self) -> list[str]:
         """The keys alone, in order."""
         return [found.key for found in self.keys]
 
 
+def key_rule(settings: Settings) -> KeyRule:
+    """The key rule the settings ask for (``--ignore-case``, ``--project``, ``--key-pattern``)."""
+    return make_rule(ignore_case=bool(settings.ignore_case), projects=settings.project or (),
+                     pattern=settings.key_pattern)
+
+
 def discover_keys(settings: Settings, ci: CiContext, *, repo_path: Optional[Path] = None) -> KeyDiscovery:
-    """Find the issue keys of this run from the settings, the CI context and the git repository."""
-    found: dict[str, list[str]] = {}
+    """Find the issue keys of this run from the settings, the CI context and the git repository.
 
-    def add(text: Optional[str], source: str) -> None:
-        for key in _KEY.findall(text or ""):
-            found.setdefault(key, [])
-            if source not in found[key]:
-                found[key].append(source)
+    Outside a git repository the explicit keys and the CI's branch and PR title still count; a warning
+    says that no commits were read. Asking for a range there (``--range``, ``--since``, ``--since-tag``)
+    is an error.
+    """
+    rule = key_rule(settings)
+    collector = KeyCollector()
+    _add_explicit(settings, collector)
+    warnings: list[str] = []
+    explanation: list[str] = []
+    repo = _open_repository(settings, repo_path or Path(settings.repo or "."), warnings)
 
-    for key in settings.issue_key or ():
-        add(key, "explicit")
-    folder = repo_path or Path(settings.repo or ".")
     if settings.branch_keys is not False:
-        add(settings.branch or ci.branch or try_git(["symbolic-ref", "--quiet", "--short", "HEAD"], folder),
-            "branch")
-    if settings.title_keys is not False:
-        add(ci.pr_title, "pr-title")
-    if settings.commit_keys is not False:
-        try:
-            out = subprocess.run(["git", "log", "-1", "--format=%H%n%B", settings.commit or ci.commit or "HEAD"],
-                                 cwd=folder, capture_output=True, check=True).stdout.decode("utf-8", "replace")
-            sha, _, message = out.partition("\n")
-            add(message, f"commit:{sha[:7]}")
-        except (OSError, subprocess.CalledProcessError):
-            pass
-    return KeyDiscovery(keys=tuple(FoundKey(key, tuple(sources)) for key, sources in found.items()))
+        branch = settings.branch or ci.branch or (repo.branch() if repo else None)
+        if branch:
+            collector.add(rule.find(branch), "branch")
+    if settings.title_keys is not False and ci.pr_title:
+        collector.add(rule.find(ci.pr_title), "pr-title")
+    if repo is None or settings.commit_keys is False:
+        if repo is not None:
+            explanation.append("--no-commit-keys: no commit messages read")
+        return KeyDiscovery(keys=collector.found(), warnings=tuple(warnings), explanation=tuple(explanation))
+
+    plan = plan_range(settings, ci, repo)
+    warnings.extend(plan.warnings)
+    explanation.extend(plan.explanation)
+    read, truncated = _read_commits(repo, plan, rule, collector)
+    if truncated:
+        warnings.append(f"the range {plan.text} has more than {plan.limit} commits; only the newest "
+                        f"{plan.limit} were read (raise --max-commits to read more)")
+    return KeyDiscovery(
+        keys=collector.found(),
+        range_used=plan.text,
+        base_source=plan.base_source,
+        commits_read=read,
+        warnings=tuple(warnings),
+        explanation=tuple(explanation),
+        truncated=truncated,
+        shallow=repo.is_shallow(),
+    )
+
+
+def _add_explicit(settings: Settings, collector: KeyCollector) -> None:
+    """Explicit keys must each be a key: one that is not is an error, never silently dropped.
+
+    ``--project`` does not filter them: a key named on purpose is sent.
+    """
+    if not settings.issue_key:
+        return
+    rule = make_rule(ignore_case=bool(settings.ignore_case), pattern=settings.key_pattern)
+    for text in settings.issue_key:
+        keys = rule.find(text.strip())
+        if len(keys) != 1 or (not rule.custom and keys[0] != text.strip().upper()):
+            raise UsageError(f"{settings.describe_source('issue_key')}: {text!r} is not an issue key",
+                             hint="expected a key such as ABC-123")
+        collector.add(keys, "explicit")
+
+
+def _open_repository(settings: Settings, folder: Path, warnings: list[str]) -> Optional[Repository]:
+    try:
+        return Repository.open(folder)
+    except NotARepositoryError as error:
+        chosen = [name for name in ("range", "since", "since_tag") if getattr(settings, name)]
+        if chosen:
+            raise NotARepositoryError(f"{settings.describe_source(chosen[0])} needs a git repository, but "
+                                      f"{error.message}", hint=error.hint) from None
+        if settings.commit_keys is not False:
+            warnings.append(f"{error.message}, so no commit messages were read (pass --repo, or name the "
+                            "keys with --issue-key)")
+        return None
+
+
+def _read_commits(repo: Repository, plan: CommitRange, rule: KeyRule,
+                  collector: KeyCollector) -> tuple[int, bool]:
+    """Read the planned commits' messages in one streamed ``git log``; (commits read, truncated)."""
+    if plan.tip is None:
+        return 0, False
+    limit = plan.limit
+    # Ask git for one commit more than the cap: its presence is how a cut range is noticed.
+    ask = limit + 1 if limit is not None and plan.capped else limit
+    counted = _Counted(limit)
+    with repo.read_log(plan.tip, exclude=plan.base, max_count=ask) as log:
+        collector.scan_commits(counted.take(log.blocks()), rule)
+    return counted.read, counted.truncated
+
+
+class _Counted:
+    """Counts the commits passing through and cuts the stream at ``limit``."""
+
+    def __init__(self, limit: Optional[int]) -> None:
+        self.limit = limit
+        self.read = 0
+        self.truncated = False
+
+    def take(self, blocks: Iterator[tuple[list[bytes], list[bytes]]]) -> Iterator[tuple[list[bytes], list[bytes]]]:
+        for shas, messages in blocks:
+            room = None if self.limit is None else self.limit - self.read
+            if room is not None and len(shas) > room:
+                self.truncated = True
+                if room > 0:
+                    self.read += room
+                    yield shas[:room], messages[:room]
+                return
+            self.read += len(shas)
+            yield shas, messages
+
+
+def describe(discovery: KeyDiscovery) -> str:
+    """One line naming the range read, for summaries."""
+    if not discovery.range_used:
+        return "no commits read"
+    base = f", base from {discovery.base_source}" if discovery.base_source else ""
+    return f"{discovery.range_used} ({discovery.commits_read} commits read{base})"
+
