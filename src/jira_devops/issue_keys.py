@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import NamedTuple, Optional, Union
 
 from jira_devops.errors import UsageError
 
@@ -29,12 +29,12 @@ _PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]+", re.ASCII)
 MAX_COMMIT_SOURCES = 3
 
 
-@dataclass(frozen=True)
-class FoundKey:
+class FoundKey(NamedTuple):
     """An issue key and where it was found (``explicit``, ``branch``, ``pr-title``, ``commit:<sha7>``).
 
     ``commits`` counts every commit of the range that mentions the key; ``sources`` names at most
-    :data:`MAX_COMMIT_SOURCES` of them (the newest).
+    :data:`MAX_COMMIT_SOURCES` of them (the newest). A named tuple: a large range yields tens of
+    thousands of these, and tuples are cheap to make.
     """
 
     key: str
@@ -165,6 +165,7 @@ class KeyCollector:
         # order, with their commit count and the first SHAs; converted to str once, in found().
         self._commit_counts: dict[Union[str, bytes], int] = {}
         self._commit_shas: dict[Union[str, bytes], list[bytes]] = {}
+        self._raw_is_bytes = False
 
     def add(self, keys: Iterable[str], source: str) -> None:
         """Record ``keys`` as found in ``source`` (``explicit``, ``branch``, ``pr-title``...)."""
@@ -184,6 +185,7 @@ class KeyCollector:
         counts = self._commit_counts
         first_shas = self._commit_shas
         find = rule.commit_finder()
+        self._raw_is_bytes = rule.bytes_pattern is not None
         for shas, messages in blocks:
             for sha, message in zip(shas, messages):
                 keys = find(message)
@@ -201,10 +203,18 @@ class KeyCollector:
 
     def found(self) -> tuple[FoundKey, ...]:
         """Every key in first-seen order, its sources (commits last) and its commit count."""
-        merged: dict[str, tuple[list[str], int]] = {key: (list(sources), 0) for key, sources in self._sources.items()}
-        for raw, count in self._commit_counts.items():
-            key = raw.decode("ascii") if isinstance(raw, bytes) else raw
-            commits = [f"commit:{sha[:7].decode('ascii')}" for sha in self._commit_shas[raw]]
-            sources, _ = merged.get(key, ([], 0))
-            merged[key] = ([*sources, *commits], count)
-        return tuple(FoundKey(key, tuple(sources), count) for key, (sources, count) in merged.items())
+        counts = self._commit_counts
+        first_shas = self._commit_shas
+        encoded = self._raw_is_bytes
+        result = []
+        for key, sources in self._sources.items():
+            raw: Union[str, bytes] = key.encode() if encoded else key
+            count = counts.get(raw, 0)
+            commits = ["commit:" + sha[:7].decode() for sha in first_shas[raw]] if count else []
+            result.append(FoundKey(key, (*sources, *commits), count))
+        for raw, count in counts.items():
+            key = raw.decode() if isinstance(raw, bytes) else raw
+            if key not in self._sources:
+                result.append(FoundKey(key, tuple(["commit:" + sha[:7].decode() for sha in first_shas[raw]]),
+                                       count))
+        return tuple(result)

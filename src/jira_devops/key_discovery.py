@@ -64,34 +64,43 @@ def discover_keys(settings: Settings, ci: CiContext, *, repo_path: Optional[Path
     warnings: list[str] = []
     explanation: list[str] = []
     repo = _open_repository(settings, repo_path or Path(settings.repo or "."), warnings)
+    plan: Optional[CommitRange] = None
+    if repo is not None and settings.commit_keys is not False:
+        plan = plan_range(settings, ci, repo)
+        warnings.extend(plan.warnings)
+        explanation.extend(plan.explanation)
+    elif repo is not None:
+        explanation.append("--no-commit-keys: no commit messages read")
 
-    if settings.branch_keys is not False:
-        branch = settings.branch or ci.branch or (repo.branch() if repo else None)
-        if branch:
-            collector.add(rule.find(branch), "branch")
-    if settings.title_keys is not False and ci.pr_title:
-        collector.add(rule.find(ci.pr_title), "pr-title")
-    if repo is None or settings.commit_keys is False:
-        if repo is not None:
-            explanation.append("--no-commit-keys: no commit messages read")
+    # git log starts before the branch and title are looked at: for a range, git walks the whole
+    # history before printing anything, and this work fits in that wait.
+    reader = _CommitReader(repo, plan) if repo is not None and plan is not None else None
+    try:
+        if settings.branch_keys is not False:
+            branch = settings.branch or ci.branch or (repo.branch() if repo else None)
+            if branch:
+                collector.add(rule.find(branch), "branch")
+        if settings.title_keys is not False and ci.pr_title:
+            collector.add(rule.find(ci.pr_title), "pr-title")
+        if reader is not None:
+            reader.scan(rule, collector)
+    finally:
+        if reader is not None:
+            reader.close()
+    if plan is None or reader is None:
         return KeyDiscovery(keys=collector.found(), warnings=tuple(warnings), explanation=tuple(explanation))
-
-    plan = plan_range(settings, ci, repo)
-    warnings.extend(plan.warnings)
-    explanation.extend(plan.explanation)
-    read, truncated = _read_commits(repo, plan, rule, collector)
-    if truncated:
+    if reader.truncated:
         warnings.append(f"the range {plan.text} has more than {plan.limit} commits; only the newest "
                         f"{plan.limit} were read (raise --max-commits to read more)")
     return KeyDiscovery(
         keys=collector.found(),
         range_used=plan.text,
         base_source=plan.base_source,
-        commits_read=read,
+        commits_read=reader.read,
         warnings=tuple(warnings),
         explanation=tuple(explanation),
-        truncated=truncated,
-        shallow=repo.is_shallow(),
+        truncated=reader.truncated,
+        shallow=repo.is_shallow() if repo else False,
     )
 
 
@@ -125,29 +134,28 @@ def _open_repository(settings: Settings, folder: Path, warnings: list[str]) -> O
         return None
 
 
-def _read_commits(repo: Repository, plan: CommitRange, rule: KeyRule,
-                  collector: KeyCollector) -> tuple[int, bool]:
-    """Read the planned commits' messages in one streamed ``git log``; (commits read, truncated)."""
-    if plan.tip is None:
-        return 0, False
-    limit = plan.limit
-    # Ask git for one commit more than the cap: its presence is how a cut range is noticed.
-    ask = limit + 1 if limit is not None and plan.capped else limit
-    counted = _Counted(limit)
-    with repo.read_log(plan.tip, exclude=plan.base, max_count=ask) as log:
-        collector.scan_commits(counted.take(log.blocks()), rule)
-    return counted.read, counted.truncated
+class _CommitReader:
+    """The planned commits' messages from one streamed ``git log``, counted and cut at the plan's limit."""
 
-
-class _Counted:
-    """Counts the commits passing through and cuts the stream at ``limit``."""
-
-    def __init__(self, limit: Optional[int]) -> None:
-        self.limit = limit
+    def __init__(self, repo: Repository, plan: CommitRange) -> None:
+        self.limit = plan.limit
         self.read = 0
         self.truncated = False
+        # Ask git for one commit more than the cap: its presence is how a cut range is noticed.
+        ask = self.limit + 1 if self.limit is not None and plan.capped else self.limit
+        self._log = repo.read_log(plan.tip, exclude=plan.base, max_count=ask) if plan.tip else None
 
-    def take(self, blocks: Iterator[tuple[list[bytes], list[bytes]]]) -> Iterator[tuple[list[bytes], list[bytes]]]:
+    def scan(self, rule: KeyRule, collector: KeyCollector) -> None:
+        """Feed every commit to ``collector``."""
+        if self._log is not None:
+            collector.scan_commits(self._take(self._log.blocks()), rule)
+
+    def close(self) -> None:
+        """Stop git if it is still running."""
+        if self._log is not None:
+            self._log.close()
+
+    def _take(self, blocks: Iterator[tuple[list[bytes], list[bytes]]]) -> Iterator[tuple[list[bytes], list[bytes]]]:
         for shas, messages in blocks:
             room = None if self.limit is None else self.limit - self.read
             if room is not None and len(shas) > room:

@@ -1,0 +1,146 @@
+"""Issue-key extraction over a large history, as ratios against git and grep measured in the same run.
+
+Run: ``python benchmarks/keys.py [--commits 100000] [--runs 5] [--repo DIR]``. Builds a repository of
+``--commits`` commits with ``git fast-import`` (kept in ``--repo`` when given, so later runs reuse it),
+then times, interleaved and ``--runs`` times each (the median is kept):
+
+* ``jira-devops keys --range A..B`` over the whole history (start-up included);
+* the raw pipeline ``git log --format=%B A..B | grep -oE '<rule>' | sort -u``;
+* ``git log --format=%B A..B`` alone (the floor: git itself).
+
+It prints the CLI's time divided by each baseline (targets: at most 1.0x the grep pipeline) and the
+CLI's peak memory (target: under 100 MB), for the Python process alone and with its git child.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+PROJECTS = ("ABC", "OPS", "DEMO", "WEB2", "DATA_ENG")
+NOISE = ("move to UTF-8", "use SHA-256 digests", "dates in ISO-8601", "see https://example.com/x/ABC-1x",
+         "mail dev-team@example.com", "no key in this line", "Größe ändern, naïve café")
+GREP_RULE = r"\b[A-Z][A-Z0-9_]+-[0-9]+\b"
+# Runs the CLI in-process and reports its own peak RSS (KiB on Linux), git children excluded.
+MEMORY_PROBE = ("import resource, sys\n"
+                "from jira_devops.cli import main\n"
+                "code = main(sys.argv[1:])\n"
+                "sys.stdout.flush()\n"
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+                "raise SystemExit(code)\n")
+
+
+def _fast_import_stream(commits: int, seed: int = 8) -> Iterator[bytes]:
+    """A ``git fast-import`` stream of ``commits`` commits on main, each message naming keys."""
+    rnd = random.Random(seed)
+    for number in range(1, commits + 1):
+        subject = f"{rnd.choice(PROJECTS)}-{rnd.randint(1, 5000)} change number {number}"
+        body = (f"{rnd.choice(NOISE)}\nRefs {rnd.choice(PROJECTS)}-{rnd.randint(1, 5000)} and some more text "
+                "so the message is about as long as a real one.\n")
+        message = f"{subject}\n\n{body}".encode()
+        parent = b"from :%d\n" % (number - 1) if number > 1 else b""
+        yield (b"commit refs/heads/main\nmark :%d\ncommitter Bench <bench@example.com> %d +0000\n"
+               b"data %d\n%s\n%s\n" % (number, 1_600_000_000 + number, len(message), message, parent))
+
+
+def build_repository(folder: Path, commits: int) -> None:
+    """Create ``folder`` as a repository with ``commits`` commits (skipped if it already has them)."""
+    if (folder / ".git").is_dir():
+        count = subprocess.run(["git", "rev-list", "--count", "main"], cwd=folder, capture_output=True,
+                               text=True, check=False).stdout.strip()
+        if count == str(commits):
+            return
+        raise SystemExit(f"{folder} holds another repository; remove it or pick another --repo")
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=folder, check=True)
+    importer = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=folder, stdin=subprocess.PIPE)
+    assert importer.stdin is not None
+    for chunk in _fast_import_stream(commits):
+        importer.stdin.write(chunk)
+    importer.stdin.close()
+    if importer.wait() != 0:
+        raise SystemExit("git fast-import failed")
+    subprocess.run(["git", "checkout", "-q", "main"], cwd=folder, check=True)
+
+
+def _timed(command: list[str], cwd: Path, env: dict[str, str], *, shell: bool = False) -> tuple[float, bytes]:
+    started = time.perf_counter()
+    done = subprocess.run(command if not shell else command[0], cwd=cwd, env=env, shell=shell,
+                          capture_output=True, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{command} failed: {done.stderr.decode(errors='replace')}")
+    return elapsed, done.stdout
+
+
+def _peak_memory(cli_args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """(MB of the Python process alone, MB including its git child) for one CLI run."""
+    process = subprocess.Popen([sys.executable, "-c", MEMORY_PROBE, *cli_args], cwd=cwd, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    stderr = process.stderr.read()
+    process.stderr.close()
+    # wait4 rather than wait: its usage covers the process and the children it waited for (git)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"memory probe failed: {stderr.decode(errors='replace')}")
+    own_kib = int(stderr.decode().strip().splitlines()[-1])
+    return own_kib / 1024, max(own_kib, usage.ru_maxrss) / 1024
+
+
+def main() -> None:
+    """Build the repository, measure, and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--commits", type=int, default=100_000, help="commits in the repository (default 100000)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per command; the median is kept (default 5)")
+    parser.add_argument("--repo", type=Path, help="build (or reuse) the repository here instead of a temp dir")
+    options = parser.parse_args()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JIRA_", "GITHUB_", "CI", "JENKINS"))}
+    with tempfile.TemporaryDirectory() as temp:
+        folder = options.repo or Path(temp, "history")
+        started = time.perf_counter()
+        build_repository(folder, options.commits)
+        print(f"repository: {options.commits} commits ({time.perf_counter() - started:.1f}s to build)")
+        root = subprocess.run(["git", "rev-list", "--max-parents=0", "main"], cwd=folder, capture_output=True,
+                              text=True, check=True).stdout.split()[0]
+        span = f"{root}..main"
+        cli_args = ["keys", "--range", span, "--max-commits", str(options.commits + 1), "--no-branch-keys"]
+        cases = {
+            "jira-devops keys --range": ([sys.executable, "-m", "jira_devops", *cli_args], False),
+            "git log | grep -oE | sort -u": ([f"git log --format=%B {span} | grep -oE '{GREP_RULE}' | sort -u"], True),
+            "git log --format=%B (floor)": (["git", "log", "--format=%B", span], False),
+        }
+        times: dict[str, list[float]] = {name: [] for name in cases}
+        outputs: dict[str, bytes] = {}
+        for _ in range(options.runs):
+            for name, (command, shell) in cases.items():
+                elapsed, out = _timed(command, folder, env, shell=shell)
+                times[name].append(elapsed)
+                outputs[name] = out
+        own_mb, with_git_mb = _peak_memory(cli_args, folder, env)
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    ours = medians["jira-devops keys --range"]
+    cli_keys = set(outputs["jira-devops keys --range"].split())
+    grep_keys = set(outputs["git log | grep -oE | sort -u"].split())
+    print(f"range {span[:7]}..main, median of {options.runs} interleaved runs; ratio = jira-devops time / row time")
+    print(f"{'command':<32}{'median s':>10}{'ratio':>10}")
+    for name, seconds in medians.items():
+        print(f"{name:<32}{seconds:>10.3f}{ours / seconds:>9.2f}x")
+    print(f"keys found: jira-devops {len(cli_keys)}, grep {len(grep_keys)}, same set: {cli_keys == grep_keys}")
+    vs_grep = ours / medians["git log | grep -oE | sort -u"]
+    print(f"vs grep pipeline: {vs_grep:.2f}x (target <= 1.0x: {'met' if vs_grep <= 1.0 else 'MISSED'})")
+    print(f"peak memory: {own_mb:.1f} MB (Python process), {with_git_mb:.1f} MB with its git child "
+          f"(target < 100 MB: {'met' if own_mb < 100 else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()
