@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.git_repos import GitRepo
 
 from jira_devops.ci.context import CiContext
 from jira_devops.errors import GitError, UsageError
 from jira_devops.key_discovery import KeyDiscovery, discover_keys
 from jira_devops.settings import Settings
+from support.git_repos import GitRepo
 
 NO_CI = CiContext()
 

@@ -69,7 +69,7 @@ DEFAULT_CASES: list[tuple[str, list[str]]] = [
     ("éABC-1", ["ABC-1"]),
     ("ÄBC-1", ["BC-1"]),
     ("ABC-١٢", []),
-    ("ＡＢＣ-1", []),
+    ("\uff21\uff22\uff23-1", []),  # full-width letters
     # repeats keep every occurrence (de-duplication happens in the collector)
     ("ABC-1 ABC-1", ["ABC-1", "ABC-1"]),
     ("", []),

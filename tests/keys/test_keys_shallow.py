@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.git_repos import GitRepo
 
 from jira_devops.ci.context import CiContext
 from jira_devops.git import Repository
 from jira_devops.key_discovery import KeyDiscovery, discover_keys
 from jira_devops.settings import Settings
+from support.git_repos import GitRepo
 
 
 @pytest.fixture
