@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from support.git_repos import GitRepo
+from support.git_history import GitRepo
 
 
 @pytest.fixture

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
-from support.git_repos import GitRepo
+from support.cli import run_cli
+from support.emulator import RunningEmulator
+from support.git_history import GitRepo
 
 
-def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("JIRA_", "GITHUB_", "CI", "JENKINS", "BUILD_", "GIT_"))}
-    return subprocess.run([sys.executable, "-m", "jira_devops", "keys", *args], cwd=cwd,
-                          env={**clean, **(env or {})}, capture_output=True, text=True, timeout=60, check=False)
+def cli(*args: str, cwd: Path, env: Optional[dict[str, str]] = None) -> subprocess.CompletedProcess[str]:
+    return run_cli("keys", *args, cwd=cwd, env=env)
 
 
 @pytest.fixture
@@ -109,12 +107,27 @@ def test_repo_flag_reads_another_folder(project: GitRepo, tmp_path: Path) -> Non
 
 
 def test_report_build_outside_a_repository_works_with_explicit_keys(tmp_path: Path) -> None:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("JIRA_", "GITHUB_", "CI", "GIT_"))}
-    done = subprocess.run([sys.executable, "-m", "jira_devops", "report-build", "--dry-run", "--json",
-                           "--issue-key", "ABC-1", "--state", "successful", "--pipeline-id", "p",
-                           "--build-number", "1", "--url", "https://ci.example.com/1", "--ci", "generic"],
-                          cwd=tmp_path, env=clean, capture_output=True, text=True, timeout=60, check=False)
+    done = run_cli("report-build", "--dry-run", "--json", "--issue-key", "ABC-1", "--state", "successful",
+                   "--pipeline-id", "p", "--build-number", "1", "--url", "https://ci.example.com/1",
+                   "--ci", "generic", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["issueKeys"] == ["ABC-1"]
     assert result["bodies"][0]["builds"][0]["issueKeys"] == ["ABC-1"]
+    assert any("not inside a git repository" in warning for warning in result["warnings"])
+
+
+@pytest.mark.e2e
+def test_report_build_sends_the_keys_of_the_range_to_jira(project: GitRepo, emulator: RunningEmulator,
+                                                          tmp_path: Path) -> None:
+    done = run_cli("report-build", "--since", "v1.0", "--project", "ABC", "--project", "OPS", "--state",
+                   "successful", "--pipeline-id", "app", "--build-number", "7", "--url",
+                   "https://ci.example.com/7", "--ci", "generic", "--json", cwd=project.path,
+                   env=emulator.env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["keySources"]["ABC-12"][0] == "branch"
+    assert result["range"] == f"{project.git('rev-parse', 'v1.0')[:7]}..{project.head()[:7]}"
+    assert result["commitsRead"] == 2
+    [build] = emulator.state()["builds"]
+    assert build["issueKeys"] == ["ABC-12", "ABC-13", "OPS-2"]

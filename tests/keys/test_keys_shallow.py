@@ -11,7 +11,7 @@ from jira_devops.ci.context import CiContext
 from jira_devops.git import Repository
 from jira_devops.key_discovery import KeyDiscovery, discover_keys
 from jira_devops.settings import Settings
-from support.git_repos import GitRepo
+from support.git_history import GitRepo
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Real git repositories in temporary folders, for tests that read history."""
+"""Real git repositories with crafted history (tags, merges, raw message bytes, shallow clones) in tmp dirs."""
 
 from __future__ import annotations
 
