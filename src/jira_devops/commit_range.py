@@ -166,7 +166,7 @@ class _Planner:
                              "lacks", hint="use --since REF or --since-tag GLOB") from None
         last = history.find_last_deploy(self.settings, ci, self.repo.path)
         if last.base is None:
-            depth = self.settings.first_deploy_depth or 1
+            depth = getattr(last, "first_deploy_depth", None) or self.settings.first_deploy_depth or 1
             plan = CommitRange(tip=self.head, limit=min(depth, self.limit), text=short(self.head),
                                base_source=f"first deploy ({last.source})")
             plan.explanation.append(f"--since last-deploy: no earlier deployment found ({last.source}); "
