@@ -5,9 +5,7 @@ Higher-level reading of a repository (ranges, streamed logs, shallow clones) bui
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Optional, Union
@@ -152,12 +150,11 @@ class LogReader:
         if exclude is not None:
             args.append(f"^{exclude}")
         args.append("--")
-        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the reader; see close()
         try:
-            self._process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=self._errors,
+            # git log writes a line or two to stderr at most, so reading it after stdout cannot block
+            self._process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                              bufsize=0)
         except FileNotFoundError:
-            self._errors.close()
             raise GitError("git is not installed or not on PATH") from None
         self._finished = False
 
@@ -171,10 +168,12 @@ class LogReader:
         """``(shas, messages)`` block by block, in log order; raises :class:`GitError` if git fails."""
         stream = self._process.stdout
         assert stream is not None
-        with contextlib.suppress(ImportError, OSError, AttributeError):
+        try:
             import fcntl  # noqa: PLC0415 - not on Windows
 
             fcntl.fcntl(stream.fileno(), _F_SETPIPE_SZ, _READ_BLOCK)
+        except (ImportError, OSError):
+            pass
         rest = b""
         while True:
             block = stream.read(_READ_BLOCK)
@@ -194,17 +193,18 @@ class LogReader:
         self._check()
 
     def _check(self) -> None:
+        assert self._process.stderr is not None
+        errors = self._process.stderr.read()
         code = self._process.wait()
         if code != 0:
-            self._errors.seek(0)
-            reason = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+            reason = errors.decode("utf-8", "replace").strip().splitlines()
             raise GitError(f"git log failed: {reason[0] if reason else f'exit {code}'}")
 
     def close(self) -> None:
         """Stop git if it is still running and release the pipe."""
         if not self._finished and self._process.poll() is None:
             self._process.kill()
-        if self._process.stdout is not None:
-            self._process.stdout.close()
+        for stream in (self._process.stdout, self._process.stderr):
+            if stream is not None:
+                stream.close()
         self._process.wait()
-        self._errors.close()

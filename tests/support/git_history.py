@@ -44,11 +44,24 @@ class GitRepo:
         return done.stdout.decode("utf-8", "replace").strip()
 
     def commit(self, message: str = "change", *, raw: Optional[bytes] = None) -> str:
-        """An empty commit with ``message`` (or raw message bytes); returns its SHA."""
+        """An empty commit with ``message``, or with the message bytes ``raw`` stored exactly as given
+        (``git commit`` would re-encode bytes that are not UTF-8); returns its SHA."""
         self._tick += 1
-        self.git("commit", "-q", "--allow-empty", "--cleanup=verbatim", "-F", "-",
-                 stdin=raw if raw is not None else message.encode())
-        return self.head()
+        if raw is None:
+            self.git("commit", "-q", "--allow-empty", "--cleanup=verbatim", "-F", "-", stdin=message.encode())
+            return self.head()
+        tree = self.git("hash-object", "-t", "tree", "-w", "--stdin", stdin=b"")
+        parent = self.git("rev-parse", "--verify", "--quiet", "HEAD^{commit}") if self._has_head() else ""
+        stamp = f"Test <test@example.com> {1_700_000_000 + self._tick * 60} +0000"
+        header = f"tree {tree}\n" + (f"parent {parent}\n" if parent else "") + f"author {stamp}\ncommitter {stamp}\n\n"
+        sha = self.git("hash-object", "-t", "commit", "-w", "--stdin", stdin=header.encode() + raw)
+        self.git("update-ref", "HEAD", sha)
+        return sha
+
+    def _has_head(self) -> bool:
+        done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD"], cwd=self.path, capture_output=True,
+                              check=False)
+        return done.returncode == 0
 
     def head(self) -> str:
         """HEAD's SHA."""
