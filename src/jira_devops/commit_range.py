@@ -66,14 +66,14 @@ def plan_range(settings: Settings, ci: CiContext, repo: Repository) -> CommitRan
     if len(chosen) > 1:
         flags = " and ".join(settings.describe_source(name) for name in chosen)
         raise UsageError(f"{flags} both choose the commit range", hint="give only one of them")
+    if settings.range:
+        return _explicit_range(settings, repo, settings.range)
     head = _head(settings, ci, repo)
     if head is None:
         plan = CommitRange(tip=None)
         plan.warnings.append("the repository has no commits yet, so no commit messages were read")
         return plan
     planner = _Planner(settings, repo, head)
-    if settings.range:
-        return planner.explicit_range(settings.range)
     if settings.since == LAST_DEPLOY:
         return planner.last_deploy(ci)
     if settings.since:
@@ -102,23 +102,24 @@ def _head(settings: Settings, ci: CiContext, repo: Repository) -> Optional[str]:
     return repo.head()
 
 
+def _explicit_range(settings: Settings, repo: Repository, text: str) -> CommitRange:
+    """``--range A..B``: B must exist; a missing A is handled like any base (shallow clones)."""
+    start, dots, end = text.partition("..")
+    if not dots or end.startswith(".") or not start.strip():
+        raise UsageError(f"--range {text!r} is not A..B", hint="e.g. --range v1.2.0..HEAD")
+    tip_ref = end.strip() or "HEAD"
+    tip = repo.resolve_commit(tip_ref)
+    if tip is None:
+        raise GitError(f"--range: {tip_ref!r} is not a commit in this repository", hint="check the name, or fetch it")
+    return _Planner(settings, repo, tip)._between(start.strip(), tip, f"--range {text}", given=True)
+
+
 class _Planner:
     def __init__(self, settings: Settings, repo: Repository, head: str) -> None:
         self.settings = settings
         self.repo = repo
         self.head = head
         self.limit = max_commits(settings)
-
-    def explicit_range(self, text: str) -> CommitRange:
-        start, dots, end = text.partition("..")
-        if not dots or end.startswith(".") or not start.strip():
-            raise UsageError(f"--range {text!r} is not A..B", hint="e.g. --range v1.2.0..HEAD")
-        tip_ref = end.strip() or "HEAD"
-        tip = self.repo.resolve_commit(tip_ref)
-        if tip is None:
-            raise GitError(f"--range: {tip_ref!r} is not a commit in this repository",
-                           hint="check the name, or fetch it")
-        return self._between(start.strip(), tip, f"--range {text}", given=True)
 
     def since(self, ref: str) -> CommitRange:
         return self._between(ref, self.head, f"--since {ref}", given=True)
