@@ -81,7 +81,8 @@ class Repository:
         """The full SHA of the commit ``rev`` names, or ``None`` when there is no such commit here."""
         if not rev or rev.startswith("-"):
             return None
-        return self._try(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"])
+        # revisions starting with "-" are refused above, so no --end-of-options (git >= 2.30) is needed
+        return self._try(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"])
 
     def head(self) -> Optional[str]:
         """HEAD's SHA; ``None`` in a repository without commits."""
