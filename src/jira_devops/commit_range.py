@@ -120,6 +120,7 @@ class _Planner:
         self.repo = repo
         self.head = head
         self.limit = max_commits(settings)
+        self.deepen_failure = ""
 
     def since(self, ref: str) -> CommitRange:
         return self._between(ref, self.head, f"--since {ref}", given=True)
@@ -138,7 +139,7 @@ class _Planner:
                                base_source=f"no tag matching {pattern!r}")
             message = f"no tag matching {pattern!r} is an ancestor of HEAD's parent"
             if self.repo.is_shallow():
-                plan.warnings.append(f"{message} in this shallow clone; reading the history there is "
+                plan.warnings.append(f"{message} in this shallow clone; reading the history that is there "
                                      f"({SHALLOW_FIX}, and fetch the tags)")
             else:
                 plan.warnings.append(f"{message}; reading all of HEAD's history (up to --max-commits)")
@@ -204,15 +205,14 @@ class _Planner:
                  base_is_head: bool = False) -> CommitRange:
         """The plan for ``base_ref..tip``, coping with a base that is missing (shallow clones)."""
         base = self.repo.resolve_commit(base_ref) if not base_is_head else self.head
+        note = None
+        deepened = False
         if base is None and self.repo.is_shallow() and self.settings.deepen and _SHA.fullmatch(base_ref):
             reached = self._deepen_until(lambda: self.repo.resolve_commit(base_ref) is not None)
+            deepened = True
             base = self.repo.resolve_commit(base_ref)
             if base is not None:
                 note = f"--deepen: fetched {reached} more commits of history to reach {short(base)}"
-            else:
-                note = None
-        else:
-            note = None
         text = f"{short(base) if base else base_ref}..{short(tip)}"
         plan = CommitRange(tip=tip, base=base, limit=self.limit, capped=True, text=text, base_source=source)
         if note:
@@ -222,7 +222,12 @@ class _Planner:
                                     f"{short(tip)} and not from {short(base)}, merge commits included")
             return plan
         if self.repo.is_shallow():
-            hint = "--deepen found nothing" if self.settings.deepen else SHALLOW_FIX
+            if deepened:
+                hint = f"--deepen did not reach it within --max-commits ({self.limit}) commits{self.deepen_failure}"
+            elif self.settings.deepen:
+                hint = "--deepen reaches commits by SHA only: fetch that ref, or use fetch-depth: 0"
+            else:
+                hint = SHALLOW_FIX
             plan.warnings.append(f"shallow clone: base {base_ref[:40]!r} ({source}) is not in the fetched "
                                  f"history, so only the commits fetched were read ({hint})")
             plan.explanation.append("the base is missing from this shallow clone: reading every commit "
@@ -245,7 +250,11 @@ class _Planner:
         step = _FIRST_DEEPEN
         while fetched < self.limit and self.repo.is_shallow():
             step = min(step, self.limit - fetched)
-            self.repo.deepen(remote, step)
+            try:
+                self.repo.deepen(remote, step)
+            except GitError as error:  # no remote, no network: use what is there
+                self.deepen_failure = f"; {error.message}"
+                break
             fetched += step
             if reached():
                 break

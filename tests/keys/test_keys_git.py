@@ -75,3 +75,14 @@ def test_a_failing_git_log_is_a_git_error(history: GitRepo) -> None:
     with pytest.raises(GitError, match="git log failed"), \
             Repository.open(history.path).read_log("0" * 40) as log:
         list(log.blocks())
+
+
+def test_ancestry_and_tags(history: GitRepo) -> None:
+    opened = Repository.open(history.path)
+    v10, head = history.git("rev-parse", "v1.0"), history.head()
+    assert opened.is_ancestor(v10, head)
+    assert not opened.is_ancestor(head, v10)
+    assert opened.newest_tag("v*", head) == "v1.1"
+    assert opened.newest_tag("v1.0*", head) == "v1.0"
+    assert opened.newest_tag("nope-*", head) is None
+    assert opened.parent(history.git("rev-list", "--max-parents=0", "HEAD")) is None

@@ -94,3 +94,13 @@ def test_unknown_ref_name_in_a_shallow_clone_is_a_warning(origin: GitRepo, tmp_p
     found = keys_of(clone, since="v1.0")
     assert found.key_names() == ["ABC-20"]
     assert "'v1.0'" in found.warnings[0]
+
+
+def test_deepen_without_a_reachable_remote_warns_and_uses_what_is_there(origin: GitRepo, tmp_path: Path) -> None:
+    base = origin.git("rev-parse", "HEAD~5")
+    clone = origin.clone(tmp_path / "clone", "--depth", "2")
+    clone.git("remote", "set-url", "origin", (tmp_path / "gone").as_uri())
+    found = keys_of(clone, since=base, deepen=True)
+    assert found.key_names() == ["ABC-20", "ABC-19"]
+    assert "--deepen did not reach it" in found.warnings[0]
+    assert "git fetch failed" in found.warnings[0]
