@@ -131,3 +131,13 @@ def test_report_build_sends_the_keys_of_the_range_to_jira(project: GitRepo, emul
     assert result["commitsRead"] == 2
     [build] = emulator.state()["builds"]
     assert build["issueKeys"] == ["ABC-12", "ABC-13", "OPS-2"]
+
+
+def test_no_keys_prints_nothing_on_stdout_and_a_note_on_stderr(tmp_path: Path) -> None:
+    repo = GitRepo.init(tmp_path / "plain")
+    repo.commit("no key in this message")
+    done = cli(cwd=repo.path)
+    assert done.returncode == 0
+    assert done.stdout == ""
+    assert done.stderr == "note: no issue keys found (--verbose says where it looked)\n"
+    assert cli("--quiet", cwd=repo.path).stderr == ""

@@ -53,6 +53,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.verbose and not settings.quiet:
         for line in _explain(found):
             print(redact(line), file=sys.stderr)
+    elif not found.keys and not settings.quiet:
+        print("note: no issue keys found (--verbose says where it looked)", file=sys.stderr)
     sys.stdout.write("".join(f"{key}\n" for key in found.key_names()))
     return 0
 
