@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 NAME = "keys"
 HELP = "print the issue keys a report would send (branch, PR title, commit messages, --issue-key)"
-GROUPS = ("output", "ci", "keys", "history")
+GROUPS = ("view", "ci", "keys", "history")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
