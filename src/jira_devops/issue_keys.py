@@ -25,7 +25,7 @@ from jira_devops.errors import UsageError
 _DEFAULT_RULE = r"[A-Z](?<![A-Za-z0-9][A-Z])[A-Z0-9_]+-[0-9]+(?![A-Za-z0-9])"
 _IGNORE_CASE_RULE = r"[A-Za-z](?<![A-Za-z0-9][A-Za-z])[A-Za-z0-9_]+-[0-9]+(?![A-Za-z0-9])"
 _PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]+", re.ASCII)
-# A commit contributes its SHA to at most this many keys' source lists per key; the rest are counted.
+# Each key names at most this many commits among its sources (the newest); the others are only counted.
 MAX_COMMIT_SOURCES = 3
 
 
