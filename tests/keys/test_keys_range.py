@@ -221,3 +221,16 @@ def test_project_filter_drops_look_alikes_from_commits(repo: GitRepo) -> None:
     repo.commit("ABC-1 move to UTF-8 and SHA-256")
     assert keys_of(repo).key_names() == ["ABC-1", "UTF-8", "SHA-256"]
     assert keys_of(repo, project=("ABC",)).key_names() == ["ABC-1"]
+
+
+def test_commit_setting_moves_head_for_since_and_head_only(history: GitRepo) -> None:
+    assert keys_of(history, commit="v1.1").key_names() == ["ABC-4"]
+    assert keys_of(history, commit="v1.1", since="v1.0").key_names() == ["ABC-4", "ABC-3"]
+    with pytest.raises(GitError, match="is not a commit in this repository"):
+        keys_of(history, commit="0" * 40)
+
+
+def test_ci_commit_is_head_when_the_repository_has_it(history: GitRepo) -> None:
+    v11 = history.git("rev-parse", "v1.1")
+    assert keys_of(history, CiContext(commit=v11)).key_names() == ["ABC-4"]
+    assert keys_of(history, CiContext(commit="f" * 40)).key_names() == ["ABC-6"]

@@ -104,3 +104,11 @@ def test_deepen_without_a_reachable_remote_warns_and_uses_what_is_there(origin: 
     assert found.key_names() == ["ABC-20", "ABC-19"]
     assert "--deepen did not reach it" in found.warnings[0]
     assert "git fetch failed" in found.warnings[0]
+
+
+def test_explicit_range_in_a_shallow_clone_is_deepened_too(origin: GitRepo, tmp_path: Path) -> None:
+    base = origin.git("rev-parse", "HEAD~6")
+    clone = origin.clone(tmp_path / "clone", "--depth", "2")
+    found = keys_of(clone, range=f"{base}..HEAD", deepen=True)
+    assert found.key_names() == [f"ABC-{number}" for number in range(20, 14, -1)]
+    assert found.range_used == f"{base[:7]}..{clone.head()[:7]}"
