@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -141,3 +142,15 @@ def test_no_keys_prints_nothing_on_stdout_and_a_note_on_stderr(tmp_path: Path) -
     assert done.stdout == ""
     assert done.stderr == "note: no issue keys found (--verbose says where it looked)\n"
     assert cli("--quiet", cwd=repo.path).stderr == ""
+
+
+def test_keys_command_imports_no_heavy_dependency(project: GitRepo) -> None:
+    probe = ("import contextlib, io, sys\n"
+             "from jira_devops.cli import main\n"
+             "with contextlib.redirect_stdout(io.StringIO()):\n"
+             "    main(['keys', '--since', 'v1.0'])\n"
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'httpx', 'git', 'yaml', 'tenacity'}))\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=project.path, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
