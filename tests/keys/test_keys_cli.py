@@ -149,7 +149,8 @@ def test_keys_command_imports_no_heavy_dependency(project: GitRepo) -> None:
              "from jira_devops.cli import main\n"
              "with contextlib.redirect_stdout(io.StringIO()):\n"
              "    main(['keys', '--since', 'v1.0'])\n"
-             "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'httpx', 'git', 'yaml', 'tenacity'}))\n")
+             "heavy = {'pydantic', 'httpx', 'git', 'yaml', 'tenacity'}\n"
+             "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n")
     done = subprocess.run([sys.executable, "-c", probe], cwd=project.path, capture_output=True, text=True,
                           timeout=60, check=False)
     assert done.returncode == 0, done.stderr
