@@ -48,6 +48,7 @@ class NotARepositoryError(GitError):
 # Reading the log: one `git log` process for the whole range, its output read in large blocks and split
 # at the NUL bytes `-z` puts between fields, so memory stays flat however many commits there are.
 _LOG_FORMAT = "--format=%H%x00%B"
+_LINEAR_FORMAT = "--format=%H%x00%P%x00%ct%x00%B"
 _READ_BLOCK = 1 << 20
 _F_SETPIPE_SZ = 1031  # Linux fcntl; a bigger pipe means fewer context switches with git
 
@@ -112,6 +113,11 @@ class Repository:
         """The nearest tag matching the glob ``pattern`` reachable from ``before`` (``git describe``)."""
         return self._try(["describe", "--tags", "--abbrev=0", f"--match={pattern}", before])
 
+    def commit_time(self, sha: str) -> Optional[int]:
+        """The committer time of ``sha`` (seconds since the epoch)."""
+        text = self._try(["show", "-s", "--format=%ct", sha, "--"])
+        return int(text) if text and text.isdigit() else None
+
     def parent(self, sha: str) -> Optional[str]:
         """The first parent of ``sha``; ``None`` for a root commit (or the edge of a shallow clone)."""
         return self.resolve_commit(f"{sha}^1")
@@ -125,6 +131,12 @@ class Repository:
         """Start one ``git log`` over the commits reachable from ``tip`` and not from ``exclude``
         (newest first, merge commits included); read it with :meth:`LogReader.blocks`."""
         return LogReader(self.path, tip, exclude=exclude, max_count=max_count)
+
+    def read_first_parents(self, tip: str, *, max_count: Optional[int] = None) -> LogReader:
+        """Start one ``git log --first-parent`` from ``tip`` whose blocks also carry each commit's parents
+        and commit time (:meth:`LogReader.linear_blocks`). Without a commit to exclude, git prints as it
+        walks instead of walking everything first."""
+        return LogReader(self.path, tip, max_count=max_count, first_parent=True)
 
     def iter_messages(self, tip: str, *, exclude: Optional[str] = None,
                       max_count: Optional[int] = None) -> Iterator[tuple[bytes, bytes]]:
@@ -143,8 +155,12 @@ class LogReader:
     """
 
     def __init__(self, cwd: Path, tip: str, *, exclude: Optional[str] = None,
-                 max_count: Optional[int] = None) -> None:
-        args = ["git", "-c", "log.showSignature=false", "log", "-z", _LOG_FORMAT, "--encoding=UTF-8"]
+                 max_count: Optional[int] = None, first_parent: bool = False) -> None:
+        self._fields = 4 if first_parent else 2
+        args = ["git", "-c", "log.showSignature=false", "log", "-z", "--encoding=UTF-8",
+                _LINEAR_FORMAT if first_parent else _LOG_FORMAT]
+        if first_parent:
+            args.append("--first-parent")
         if max_count is not None:
             args.append(f"--max-count={max_count}")
         args.append(tip)
@@ -167,6 +183,16 @@ class LogReader:
 
     def blocks(self) -> Iterator[tuple[list[bytes], list[bytes]]]:
         """``(shas, messages)`` block by block, in log order; raises :class:`GitError` if git fails."""
+        for columns in self._columns():
+            yield columns[0], columns[-1]
+
+    def linear_blocks(self) -> Iterator[tuple[list[bytes], list[bytes], list[bytes], list[bytes]]]:
+        """``(shas, parents, commit times, messages)`` block by block, for :meth:`Repository.read_first_parents`
+        (``parents`` holds the parent SHAs separated by spaces)."""
+        for columns in self._columns():
+            yield columns[0], columns[1], columns[2], columns[3]
+
+    def _columns(self) -> Iterator[list[list[bytes]]]:
         stream = self._process.stdout
         assert stream is not None
         try:
@@ -175,24 +201,24 @@ class LogReader:
             fcntl.fcntl(stream.fileno(), _F_SETPIPE_SZ, _READ_BLOCK)
         except (ImportError, OSError):
             pass
+        width = self._fields
         rest = b""
         while True:
             block = stream.read(_READ_BLOCK)
             if not block:
                 break
             fields = (rest + block).split(b"\0")
-            # fields alternate sha, message; the last one (and its sha, if it is a message) may be partial
-            rest = fields.pop()
-            if len(fields) % 2:
-                rest = fields.pop() + b"\0" + rest
-            if fields:
-                yield fields[0::2], fields[1::2]
+            # every field ends with NUL, so the last item is a partial field; whole records come first
+            complete = (len(fields) - 1) // width * width
+            rest = b"\0".join(fields[complete:])
+            if complete:
+                yield [fields[column:complete:width] for column in range(width)]
         if rest.strip(b"\n"):
-            sha, _, message = rest.partition(b"\0")
-            yield [sha], [message]
+            fields = rest.split(b"\0")
+            if len(fields) >= width:  # a last record without its terminating NUL
+                yield [[field] for field in (*fields[:width - 1], b"\0".join(fields[width - 1:]))]
         self._finished = True
         self._check()
-
     def _check(self) -> None:
         assert self._process.stderr is not None
         errors = self._process.stderr.read()

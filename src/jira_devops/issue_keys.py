@@ -176,6 +176,11 @@ class KeyCollector:
             elif source not in sources:
                 sources.append(source)
 
+    def forget_commits(self) -> None:
+        """Drop what :meth:`scan_commits` recorded (the other sources stay)."""
+        self._commit_counts.clear()
+        self._commit_shas.clear()
+
     def scan_commits(self, blocks: Iterable[tuple[Sequence[bytes], Sequence[bytes]]], rule: KeyRule) -> None:
         """Record the keys of each block of commits ``(shas, messages)``, newest first.
 

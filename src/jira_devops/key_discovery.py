@@ -16,7 +16,7 @@ from typing import Optional
 from jira_devops.ci.context import CiContext
 from jira_devops.commit_range import CommitRange, plan_range
 from jira_devops.errors import UsageError
-from jira_devops.git import NotARepositoryError, Repository
+from jira_devops.git import LogReader, NotARepositoryError, Repository
 from jira_devops.issue_keys import FoundKey, KeyCollector, KeyRule, make_rule
 from jira_devops.settings import Settings
 
@@ -135,25 +135,70 @@ def _open_repository(settings: Settings, folder: Path, warnings: list[str]) -> O
 
 
 class _CommitReader:
-    """The planned commits' messages from one streamed ``git log``, counted and cut at the plan's limit."""
+    """The planned commits' messages from one streamed ``git log``, counted and cut at the plan's limit.
+
+    For a range, git walks the whole range before it prints the first commit. When the range is a
+    straight line (no merge between tip and base, the common case with squash or rebase merges) the
+    same commits come from ``git log --first-parent TIP`` stopped at the base, which git prints as it
+    walks, so reading overlaps git's work. That shortcut is only kept when the base is met with no merge
+    on the way and within the limit; anything else (a merge, a base that is not on the line, a cut)
+    falls back to the plain ``git log BASE..TIP``, so the result is always that range.
+    """
 
     def __init__(self, repo: Repository, plan: CommitRange) -> None:
+        self._repo = repo
+        self._plan = plan
         self.limit = plan.limit
         self.read = 0
         self.truncated = False
         # Ask git for one commit more than the cap: its presence is how a cut range is noticed.
-        ask = self.limit + 1 if self.limit is not None and plan.capped else self.limit
-        self._log = repo.read_log(plan.tip, exclude=plan.base, max_count=ask) if plan.tip else None
+        self._ask = self.limit + 1 if self.limit is not None and plan.capped else self.limit
+        self._log: Optional[LogReader] = None
+        self._base_time: Optional[int] = None
+        self._linear = False
+        if plan.tip is None:
+            return
+        if plan.base is not None:
+            self._base_time = repo.commit_time(plan.base)
+            self._linear = self._base_time is not None
+        if self._linear:
+            self._log = repo.read_first_parents(plan.tip, max_count=self._ask)
+        else:
+            self._log = repo.read_log(plan.tip, exclude=plan.base, max_count=self._ask)
 
     def scan(self, rule: KeyRule, collector: KeyCollector) -> None:
-        """Feed every commit to ``collector``."""
-        if self._log is not None:
-            collector.scan_commits(self._take(self._log.blocks()), rule)
+        """Feed every commit of the range to ``collector``."""
+        if self._log is None:
+            return
+        if self._linear:
+            reached = _Reached()
+            collector.scan_commits(self._take(self._until_base(reached)), rule)
+            if reached.base and not self.truncated:
+                return
+            collector.forget_commits()
+            self.read, self.truncated = 0, False
+            self._log.close()
+            self._log = self._repo.read_log(self._plan.tip or "", exclude=self._plan.base, max_count=self._ask)
+        collector.scan_commits(self._take(self._log.blocks()), rule)
 
     def close(self) -> None:
         """Stop git if it is still running."""
         if self._log is not None:
             self._log.close()
+
+    def _until_base(self, reached: _Reached) -> Iterator[tuple[list[bytes], list[bytes]]]:
+        assert self._log is not None and self._plan.base is not None and self._base_time is not None
+        base = self._plan.base.encode()
+        for shas, parents, times, messages in self._log.linear_blocks():
+            end = shas.index(base) if base in shas else len(shas)
+            if b" " in b"|".join(parents[:end]):
+                return  # a merge: not a straight line
+            if end == len(shas) and times and min(map(int, times)) < self._base_time:
+                return  # older than the base and still no base: it is not on this line
+            yield shas[:end], messages[:end]
+            if end < len(shas):
+                reached.base = True
+                return
 
     def _take(self, blocks: Iterator[tuple[list[bytes], list[bytes]]]) -> Iterator[tuple[list[bytes], list[bytes]]]:
         for shas, messages in blocks:
@@ -166,6 +211,12 @@ class _CommitReader:
                 return
             self.read += len(shas)
             yield shas, messages
+
+
+class _Reached:
+    """Whether the first-parent walk met the base."""
+
+    base = False
 
 
 def describe(discovery: KeyDiscovery) -> str:

@@ -234,3 +234,49 @@ def test_ci_commit_is_head_when_the_repository_has_it(history: GitRepo) -> None:
     v11 = history.git("rev-parse", "v1.1")
     assert keys_of(history, CiContext(commit=v11)).key_names() == ["ABC-4"]
     assert keys_of(history, CiContext(commit="f" * 40)).key_names() == ["ABC-6"]
+
+
+# The reader takes a first-parent shortcut for straight ranges and falls back to BASE..TIP otherwise;
+# these check that the result is the range either way, each commit counted once.
+
+def test_a_straight_range_counts_each_commit_once(history: GitRepo) -> None:
+    history.commit("ABC-6 again")
+    found = keys_of(history, since="v1.1")
+    assert [(key.key, key.commits) for key in found.keys] == [("ABC-6", 2), ("ABC-5", 1)]
+    assert found.commits_read == 3
+
+
+def test_a_merge_inside_the_range_falls_back_without_counting_twice(repo: GitRepo) -> None:
+    base = repo.commit("ABC-1 base")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit("OPS-1 on the side")
+    repo.git("checkout", "-q", "main")
+    repo.commit("ABC-2 before the merge")
+    repo.merge("side", "merge the side")
+    repo.commit("ABC-3 after the merge, ABC-2 again")
+    found = keys_of(repo, since=base)
+    assert [(key.key, key.commits) for key in found.keys] == [("ABC-3", 1), ("ABC-2", 2), ("OPS-1", 1)]
+    assert found.commits_read == 4
+
+
+@pytest.mark.parametrize("side_first", [True, False])
+def test_a_base_on_another_line_gives_the_commits_since_the_fork(repo: GitRepo, side_first: bool) -> None:
+    repo.commit("ABC-1 root")
+    repo.git("checkout", "-q", "-b", "side")
+    if side_first:
+        side = repo.commit("OPS-1 side")
+    repo.git("checkout", "-q", "main")
+    repo.commit("ABC-2 main")
+    repo.commit("ABC-3 main")
+    if not side_first:
+        repo.git("checkout", "-q", "side")
+        side = repo.commit("OPS-1 side")
+        repo.git("checkout", "-q", "main")
+    found = keys_of(repo, since=side)
+    assert found.key_names() == ["ABC-3", "ABC-2"]
+
+
+def test_a_straight_range_longer_than_the_limit_is_cut_like_any_range(history: GitRepo) -> None:
+    found = keys_of(history, since="v1.0", max_commits=3)
+    assert found.key_names() == ["ABC-6", "ABC-5", "ABC-4"]
+    assert found.truncated and found.commits_read == 3
