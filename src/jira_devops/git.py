@@ -6,6 +6,7 @@ Higher-level reading of a repository (ranges, streamed logs, shallow clones) bui
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Optional, Union
@@ -50,6 +51,8 @@ class NotARepositoryError(GitError):
 _LOG_FORMAT = "--format=%H%x00%B"
 _LINEAR_FORMAT = "--format=%H%x00%P%x00%ct%x00%B"
 _READ_BLOCK = 1 << 20
+_SMALL_READ = 1 << 16
+_NAP_SECONDS = 0.005
 _F_SETPIPE_SZ = 1031  # Linux fcntl; a bigger pipe means fewer context switches with git
 
 
@@ -203,10 +206,16 @@ class LogReader:
             pass
         width = self._fields
         rest = b""
+        received = 0
         while True:
             block = stream.read(_READ_BLOCK)
             if not block:
                 break
+            received += len(block)
+            if len(block) < _SMALL_READ and received > _READ_BLOCK:
+                # Reading faster than git writes: wait for a batch rather than wake on every write of
+                # git's (each wake-up costs both processes a context switch). Small logs never wait.
+                time.sleep(_NAP_SECONDS)
             fields = (rest + block).split(b"\0")
             # every field ends with NUL, so the last item is a partial field; whole records come first
             complete = (len(fields) - 1) // width * width
