@@ -194,7 +194,7 @@ class _Planner:
         plan.warnings[:0] = list(last.warnings)
         return plan
 
-    # --- helpers ---------------------------------------------------------------------------------------
+    # --- shared steps --------------------------------------------------------------------------------------
 
     def _rerun(self, plan: CommitRange, why: str) -> CommitRange:
         again = CommitRange(tip=self.head, limit=1, text=short(self.head), base_source=plan.base_source)

@@ -15,7 +15,7 @@ _ENV = {
 
 
 class GitRepo:
-    """A repository under ``path`` with helpers that run git for real."""
+    """A repository under ``path``, changed by running git for real."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
