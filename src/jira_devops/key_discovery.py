@@ -77,11 +77,13 @@ def discover_keys(settings: Settings, ci: CiContext, *, repo_path: Optional[Path
     reader = _CommitReader(repo, plan) if repo is not None and plan is not None else None
     try:
         if settings.branch_keys is not False:
-            branch = settings.branch or ci.branch or (repo.branch() if repo else None)
+            branch, where = _branch(settings, ci, repo)
             if branch:
                 collector.add(rule.find(branch), "branch")
+                explanation.insert(0, f"branch {branch!r} ({where})")
         if settings.title_keys is not False and ci.pr_title:
             collector.add(rule.find(ci.pr_title), "pr-title")
+            explanation.insert(0, f"PR title {ci.pr_title!r} ({ci.provider_name})")
         if reader is not None:
             reader.scan(rule, collector)
     finally:
@@ -102,6 +104,14 @@ def discover_keys(settings: Settings, ci: CiContext, *, repo_path: Optional[Path
         truncated=reader.truncated,
         shallow=repo.is_shallow() if repo else False,
     )
+
+
+def _branch(settings: Settings, ci: CiContext, repo: Optional[Repository]) -> tuple[Optional[str], str]:
+    if settings.branch:
+        return settings.branch, settings.describe_source("branch")
+    if ci.branch:
+        return ci.branch, ci.provider_name
+    return (repo.branch() if repo else None), "the checked-out branch"
 
 
 def _add_explicit(settings: Settings, collector: KeyCollector) -> None:
@@ -224,5 +234,6 @@ def describe(discovery: KeyDiscovery) -> str:
     if not discovery.range_used:
         return "no commits read"
     base = f", base from {discovery.base_source}" if discovery.base_source else ""
-    return f"{discovery.range_used} ({discovery.commits_read} commits read{base})"
+    count = discovery.commits_read
+    return f"{discovery.range_used} ({count} commit{'' if count == 1 else 's'} read{base})"
 

@@ -58,6 +58,7 @@ def test_verbose_explains_the_range_choice_on_stderr(project: GitRepo) -> None:
     done = cli("--verbose", cwd=project.path)
     assert done.stdout.splitlines() == ["ABC-12"]
     assert "reading HEAD" in done.stderr
+    assert "branch 'feature/ABC-12-login' (the checked-out branch)" in done.stderr
     assert "ABC-12: from branch, commit:" in done.stderr
 
 

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def _explain(found: KeyDiscovery) -> list[str]:
     from jira_devops.key_discovery import describe  # noqa: PLC0415
 
-    lines = [f"range: {describe(found)}"]
+    lines = [f"keys from: {describe(found)}"]
     lines.extend(f"  {line}" for line in found.explanation)
     if found.truncated:
         lines.append("  the range was cut at --max-commits")
