@@ -76,6 +76,7 @@ class ReportResult:
             "keySources": {found.key: list(found.sources) for found in self.keys.keys},
             "range": self.keys.range_used,
             "rangeBase": self.keys.base_source,
+            "rollback": self.keys.rollback,
             "commitsRead": self.keys.commits_read,
             "gateStatus": self.gate_status,
             "gateDetails": self.gate_details,

@@ -71,6 +71,7 @@ def test_dry_run_json_shows_the_range_and_where_the_base_came_from(origin, shipp
     result = json.loads(done.stdout)
     assert result["range"] == f"{base[:7]}..{shipped[-1][:7]}"
     assert result["commitsRead"] == 3
+    assert result["rollback"] is False
     assert f"git ref {MARKER} on origin" in result["rangeBase"]
 
 
@@ -83,6 +84,7 @@ def test_dry_run_of_a_rollback_suggests_rolled_back_and_reads_what_is_rolled_bac
 
     result = json.loads(done.stdout)
     assert result["bodies"][0]["deployments"][0]["state"] == "rolled_back"
+    assert result["rollback"] is True
     assert result["issueKeys"] == ["ABC-4", "ABC-3"]
     assert result["range"] == f"{shipped[0][:7]}..{shipped[-1][:7]}"
     assert any("rolled_back" in note for note in result["notes"])
