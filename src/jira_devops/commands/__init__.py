@@ -8,4 +8,5 @@ Each module defines ``NAME``, ``HELP``, ``GROUPS`` (the setting groups it takes,
 COMMAND_MODULES: tuple[str, ...] = (
     "jira_devops.commands.report_build",
     "jira_devops.commands.report_deploy",
+    "jira_devops.commands.context",
 )
