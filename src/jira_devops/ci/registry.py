@@ -62,7 +62,7 @@ PROVIDERS: tuple[Provider, ...] = tuple(_provider(module) for module in (
 
 def names() -> list[str]:
     """Every name ``--ci`` accepts (without aliases), ``generic`` last."""
-    return sorted(provider.name for provider in PROVIDERS) + [GENERIC]
+    return [*sorted(provider.name for provider in PROVIDERS), GENERIC]
 
 
 def find(name: str) -> Optional[Provider]:
