@@ -38,7 +38,8 @@ def test_pipeline_id_is_the_same_for_the_next_run(snapshot: Snapshot, name: str)
     number = str(ci.run_number)
     following = {key: str(int(number) + 1) if value == number else value for key, value in environ.items()}
     later = detect(following)
-    assert later.run_number == int(number) + 1
+    if not name.startswith("teamcity"):  # TeamCity's number here comes from its properties file
+        assert later.run_number == int(number) + 1
     assert later.pipeline_id == ci.pipeline_id
 
 
