@@ -9,7 +9,7 @@ import pytest
 from jira_devops.ci import detect
 from jira_devops.ci.registry import PROVIDERS, find, names
 from jira_devops.errors import ExitCode, UsageError
-from support.ci_snapshots import SNAPSHOTS
+from support.ci_env import SNAPSHOTS
 
 Snapshot = Callable[[str], dict[str, str]]
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jira_devops.ci import detect
-from support.ci_snapshots import BEFORE, HEAD, MERGE
+from support.ci_env import BEFORE, HEAD, MERGE
 
 Snapshot = Callable[[str], dict[str, str]]
 

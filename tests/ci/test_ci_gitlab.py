@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from jira_devops.ci import detect
-from support.ci_snapshots import BEFORE, HEAD, MERGE
+from support.ci_env import BEFORE, HEAD, MERGE
 
 Snapshot = Callable[[str], dict[str, str]]
 

@@ -8,7 +8,7 @@ import pytest
 
 from jira_devops.ci import detect
 from jira_devops.ci.jenkins import strip_remote
-from support.ci_snapshots import BEFORE, HEAD
+from support.ci_env import BEFORE, HEAD
 
 Snapshot = Callable[[str], dict[str, str]]
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from jira_devops.ci import detect
 from jira_devops.ci.teamcity import parse_properties
-from support.ci_snapshots import BEFORE, HEAD, MERGE
+from support.ci_env import BEFORE, HEAD, MERGE
 
 Snapshot = Callable[[str], dict[str, str]]
 
