@@ -17,13 +17,15 @@ def _jenkins(snapshot: Snapshot, history: History) -> dict[str, str]:
 
 
 def test_context_says_which_provider_matched_and_what_it_read(snapshot: Snapshot, history: History) -> None:
-    done = run_cli("context", env=_jenkins(snapshot, history), cwd=history.path)
+    env = {**_jenkins(snapshot, history), "JIRA_DEVOPS_JOB_STATUS": "ABORTED"}
+    done = run_cli("context", env=env, cwd=history.path)
     assert done.returncode == 0, done.stderr
     lines = [" ".join(line.split()) for line in done.stdout.splitlines()]
     assert lines[0] == "provider: Jenkins (jenkins), detected by JENKINS_URL"
     assert "pipeline id: acme/api/feature%2FABC-12-login" in lines
     assert f"previous commit: {history.shas[1]}" in lines
     assert "branch: feature/ABC-12-login" in lines
+    assert "job status: ABORTED (a build would be reported cancelled)" in lines
 
 
 def test_context_json_is_the_whole_context(snapshot: Snapshot, history: History) -> None:

@@ -52,5 +52,17 @@ def describe(data: dict[str, Any]) -> list[str]:
     for name, label in _FIELDS:
         value = data.get(name)
         if value is not None:
-            lines.append(f"{label + ':':<{width}} {value}")
+            lines.append(f"{label + ':':<{width}} {value}{_state_hint(name, value)}")
     return lines
+
+
+def _state_hint(name: str, value: Any) -> str:
+    """For the job status, the build state Jira would be sent (or that the word is not known)."""
+    if name != "job_status":
+        return ""
+    from jira_devops.ci.states import map_state  # noqa: PLC0415
+
+    try:
+        return f" (a build would be reported {map_state(str(value), 'builds')})"
+    except ValueError:
+        return " (not a known state word: pass --state)"
