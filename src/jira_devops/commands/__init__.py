@@ -9,4 +9,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jira_devops.commands.report_build",
     "jira_devops.commands.report_deploy",
     "jira_devops.commands.context",
+    "jira_devops.commands.emulator",
+    "jira_devops.commands.demo",
 )
