@@ -96,8 +96,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("token_cache", "bool", "cache the access token between invocations (default on)", _CONN),
     Option("cache_dir", "str", "where the token cache lives (default: the user's cache dir)", _CONN,
            metavar="DIR"),
-    Option("outbox", "str", "directory keeping reports that could not be delivered", (*_CONN, "outbox"),
-           metavar="DIR"),
+    Option("outbox", "str", "folder keeping reports that could not be delivered (default: the user's state "
+           "dir; 'off' for none)", (*_CONN, "outbox"), metavar="DIR"),
     # --- output ---------------------------------------------------------------------------------------
     Option("dry_run", "bool", "print the request bodies that would be sent; touch no network", ("output",)),
     Option("json", "bool", "print the result as one JSON object", ("output", "view")),

@@ -15,6 +15,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jira_devops.commands.delete_build",
     "jira_devops.commands.delete_deploy",
     "jira_devops.commands.delete",
+    "jira_devops.commands.flush",
+    "jira_devops.commands.outbox_list",
     "jira_devops.commands.emulator",
     "jira_devops.commands.demo",
 )
