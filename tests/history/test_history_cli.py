@@ -131,3 +131,17 @@ def test_keys_since_last_deploy_imports_no_heavy_dependency(origin, shipped) -> 
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_jenkins_previous_successful_commit_is_the_fallback(origin, shipped) -> None:
+    runner = origin.clone("runner")
+    previous = shipped[0]
+    jenkins = {"JENKINS_URL": "https://jenkins.example.test/", "JOB_NAME": "api", "BUILD_NUMBER": "12",
+               "GIT_COMMIT": shipped[-1], "GIT_PREVIOUS_SUCCESSFUL_COMMIT": previous}
+
+    done = run_cli("keys", "--since", "last-deploy", "--environment", "staging", "--json", env=jenkins, cwd=runner)
+
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["issueKeys"] == ["ABC-4", "ABC-3"]
+    assert "previous successful commit (Jenkins)" in result["rangeBase"]
