@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -145,3 +148,60 @@ def test_jenkins_previous_successful_commit_is_the_fallback(origin, shipped) -> 
     result = json.loads(done.stdout)
     assert result["issueKeys"] == ["ABC-4", "ABC-3"]
     assert "previous successful commit (Jenkins)" in result["rangeBase"]
+
+
+class _FakeGitHub(BaseHTTPRequestHandler):
+    """Deployments of acme/api: #2 (running, this run) and #1 (succeeded, ``sha`` set by the test)."""
+
+    sha = ""
+    seen: list[tuple[str, str]] = []  # noqa: RUF012 - one server per test, reset by the fixture
+
+    def do_GET(self) -> None:
+        type(self).seen.append((self.path, self.headers.get("Authorization", "")))
+        path = self.path.split("?", 1)[0]
+        answers = {
+            "/repos/acme/api/deployments": [{"id": 2, "sha": "f" * 40}, {"id": 1, "sha": self.sha}],
+            "/repos/acme/api/deployments/2/statuses": [{"state": "in_progress"}],
+            "/repos/acme/api/deployments/1/statuses": [{"state": "inactive"}, {"state": "success"}],
+        }
+        body = json.dumps(answers.get(path, {"message": "Not Found"})).encode()
+        self.send_response(200 if path in answers else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def github_api() -> Iterator[str]:
+    _FakeGitHub.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeGitHub)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_github_deployments_through_the_cli_over_loopback(origin, shipped, github_api: str) -> None:
+    _FakeGitHub.sha = shipped[0]
+    token = "ghs_loopbackToken0123456789"
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": "acme/api", "GITHUB_API_URL": github_api,
+           "GITHUB_TOKEN": token, "GITHUB_SHA": shipped[-1], "GITHUB_RUN_ID": "99", "GITHUB_RUN_NUMBER": "7",
+           "GITHUB_SERVER_URL": "https://github.com", "GITHUB_WORKFLOW": "deploy", "GITHUB_REF": "refs/heads/main"}
+
+    done = run_cli("keys", "--since", "last-deploy", "--environment", "production", "--history", "github",
+                   "--json", env=env, cwd=origin.clone("runner"))
+
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["issueKeys"] == ["ABC-4", "ABC-3"]
+    assert "GitHub deployment 1 to production" in result["rangeBase"]
+    assert _FakeGitHub.seen[0][0] == "/repos/acme/api/deployments?environment=production&per_page=30"
+    assert all(authorization == f"Bearer {token}" for _, authorization in _FakeGitHub.seen)
+    assert token not in done.stdout + done.stderr
