@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
+from support.emulator import start_emulator
 from support.jenkins_pipeline import (
     CLIENT_ID,
     SECRET,
     Outcome,
     ScenarioBook,
     groovy_available,
-    jenkins_environment,
     make_repository,
     run_scenarios,
 )
-
-
-def _ci_fallback(workspace: Path) -> dict[str, str]:
-    """Run facts as settings, for as long as CI detection does not recognise a Jenkins job by itself."""
-    from jira_devops import ci
-
-    jenkins = jenkins_environment(workspace, 1)
-    if ci.detect(jenkins).provider == "jenkins":
-        return {}
-    return {"JIRA_DEVOPS_PIPELINE_ID": jenkins["JOB_NAME"], "JIRA_DEVOPS_BUILD_NUMBER": "41",
-            "JIRA_DEVOPS_DEPLOYMENT_NUMBER": "41", "JIRA_DEVOPS_URL": jenkins["BUILD_URL"]}
 
 
 @pytest.fixture(scope="module")
@@ -41,14 +28,13 @@ def jenkins_outcomes(request: pytest.FixtureRequest,
     tmp = tmp_path_factory.mktemp("jenkins")
     workspace = tmp / "workspace"
     make_repository(workspace)
-    agent_env = _ci_fallback(workspace)
+    agent_env: dict[str, str] = {}
     if not book.emulator:
         yield run_scenarios(book.scenarios, workspace=workspace, tmp=tmp, agent_env=agent_env)
         return
-    emulator_support: Any = pytest.importorskip("support.emulator")
     secret_file = tmp / "client-secret"
     secret_file.write_text(SECRET + "\n", encoding="utf-8")
-    with emulator_support.start_emulator(tmp / "emulator", "--client-id", CLIENT_ID,
+    with start_emulator(tmp / "emulator", "--client-id", CLIENT_ID,
                                          "--client-secret-file", str(secret_file)) as emulator:
         agent_env["JIRA_DEVOPS_API_URL"] = emulator.url
         yield run_scenarios(book.scenarios, workspace=workspace, tmp=tmp, agent_env=agent_env,

@@ -52,8 +52,6 @@ def test_the_library_installs_the_cli_version_it_was_released_with() -> None:
 @pytest.mark.parametrize(("step", "command"), list(PLUGIN_PARAMETERS))
 def test_drop_in_steps_take_the_plugins_parameters(step: str, command: str) -> None:
     table = parameter_table()
-    if command not in table["commands"]:
-        pytest.skip(f"the CLI has no {command} command yet")
     groups = set(table["commands"][command])
     for name in PLUGIN_PARAMETERS[(step, command)]:
         assert groups & set(table["parameters"][name]["groups"]), f"{step}: {name} does not reach {command}"

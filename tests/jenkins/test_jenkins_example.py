@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
-from jira_devops.commands import COMMAND_MODULES
 from support.jenkins_library import ROOT
 from support.jenkins_pipeline import Outcome, ScenarioBook
 
 BOOK = ScenarioBook(emulator=True)
 JENKINSFILE = (ROOT / "examples" / "jenkins" / "Jenkinsfile").read_text(encoding="utf-8")
-pytestmark = pytest.mark.skipif("jira_devops.commands.gate_status" not in COMMAND_MODULES,
-                                reason="the CLI has no deployment gating yet")
 
 PROJECT = {
     "build.sh": """#!/bin/sh

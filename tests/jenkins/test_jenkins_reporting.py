@@ -6,27 +6,15 @@ scenario and whose stored data and received requests it records after it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from jira_devops import ci
-from jira_devops.commands import COMMAND_MODULES
 from support.jenkins_pipeline import (
     CLIENT_ID,
     SECRET,
     Outcome,
     ScenarioBook,
     default_credentials,
-    jenkins_environment,
 )
 
 BOOK = ScenarioBook(emulator=True)
-GATING = "jira_devops.commands.gate_status" in COMMAND_MODULES
-needs_gating = pytest.mark.skipif(not GATING, reason="the CLI has no deployment gating yet")
-needs_jenkins_detection = pytest.mark.skipif(
-    ci.detect(jenkins_environment(Path("workspace"), 1)).provider != "jenkins",
-    reason="CI detection does not recognise a Jenkins job yet")
 
 WRONG_SECRET = {**default_credentials(),
                 "jira-oauth": {"type": "usernamePassword", "username": CLIENT_ID, "password": "not-the-secret"}}
@@ -58,7 +46,6 @@ def test_a_build_reaches_jira_with_its_state_and_keys(outcome: Outcome) -> None:
     assert _leaks(outcome) == []
 
 
-@needs_jenkins_detection
 @BOOK.scenario("return [sent: jiraSendBuildInfo(), number: env.BUILD_NUMBER, url: env.BUILD_URL]",
                env={"JIRA_SITE": "acme", "JIRA_DEVOPS_CREDENTIALS_ID": "jira-oauth"})
 def test_with_no_parameters_the_jobs_facts_reach_jira(outcome: Outcome) -> None:
@@ -129,7 +116,6 @@ GATED = ("site: 'acme', credentialsId: 'jira-oauth', environmentName: 'productio
          "serviceIds: ['svc-1'], gatePoll: '1s'")
 
 
-@needs_gating
 @BOOK.scenario(f"""
     Map sent = jiraSendDeploymentInfo({GATED})
     return [sent: sent, check: checkGatingStatus(site: 'acme', credentialsId: 'jira-oauth',
@@ -144,7 +130,6 @@ def test_a_gate_that_allows_lets_the_deploy_stage_go_on(outcome: Outcome) -> Non
     assert deployment["state"] == "pending"
 
 
-@needs_gating
 @BOOK.scenario(f"""
     jiraSendDeploymentInfo({GATED})
     return 'deployed anyway'
@@ -158,7 +143,6 @@ def test_a_gate_that_prevents_aborts_the_build(outcome: Outcome) -> None:
     assert outcome.build_result == "ABORTED"
 
 
-@needs_gating
 @BOOK.scenario(f"""
     String stopped = null
     try {{
@@ -182,7 +166,6 @@ def test_check_gating_status_answers_false_until_the_gate_allows(outcome: Outcom
     assert outcome.returned["checks"] == 3
 
 
-@needs_gating
 @BOOK.scenario("return checkGatingStatus(site: 'acme', credentialsId: 'jira-oauth', environmentId: 'production')",
                setup=[{"method": "POST", "path": "/_emulator/gates", "body": {"decision": "allowed"}}])
 def test_check_gating_status_never_says_yes_without_a_gate(outcome: Outcome) -> None:
@@ -192,7 +175,6 @@ def test_check_gating_status_never_says_yes_without_a_gate(outcome: Outcome) -> 
     assert "checkGatingStatus: " in outcome.log
 
 
-@needs_gating
 @BOOK.scenario(f"""
     jiraSendDeploymentInfo({GATED}, gateTimeout: '0s', failOnError: false)
 """, setup=[{"method": "POST", "path": "/_emulator/gates", "body": {"decision": "awaiting"}}])
@@ -202,7 +184,6 @@ def test_an_undecided_gate_stops_the_build_even_without_fail_on_error(outcome: O
     assert outcome.build_result is None  # failed, not aborted: nobody said no
 
 
-@needs_gating
 @BOOK.scenario(f"""
     String stopped = null
     try {{
