@@ -291,7 +291,7 @@ def _reported(kind: str, entry: Mapping[str, Any], result: Mapping[str, Any], ac
 
 # --- the job summary ---------------------------------------------------------------------------------
 
-_MARKDOWN_SPECIAL = "\\`*_[]<>|#"
+_MARKDOWN_SPECIAL = "\\`*_[]<>|"
 
 
 def markdown_text(text: str) -> str:
@@ -328,17 +328,14 @@ def summary_markdown(command: str, run: CliRun, site: Optional[str]) -> str:
     """The job summary of one run: a heading, a table of what was reported, and what went wrong."""
     result = run.result or {}
     items = reported_items(result)
-    heading = {"builds": "build", "deployments": "deployment"}
-    kinds = {item.kind for item in items}
-    what = " and ".join(heading[kind] for kind in sorted(kinds)) or command
     status = "✅" if run.exit_code == ExitCode.OK else "❌"
-    lines = [f"### {status} Jira: {markdown_text(what)} ({markdown_text(command)})", ""]
+    lines = [f"### {status} jira-devops {markdown_text(command)}", ""]
 
     def key_link(key: str) -> str:
         return markdown_link(key, f"{site}/browse/{quote(key)}") if site else markdown_text(key)
 
     if items:
-        deploy = "deployments" in kinds
+        deploy = any(item.kind == "deployments" for item in items)
         header = ["Item", *(["Environment"] if deploy else []), "State", "Issue keys", "Jira"]
         lines.append("| " + " | ".join(header) + " |")
         lines.append("|" + "---|" * len(header))
