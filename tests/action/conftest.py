@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from support.gha_runner import CompositeRunner
+from support.gha_runner import ActionRun, CompositeRunner
 
 ACTION_DIR = Path(__file__).resolve().parents[2]
 SECRET = "s3cr3t-Action-Value-9f8e7d"
@@ -42,18 +42,30 @@ def tool_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 RunnerFactory = Callable[..., CompositeRunner]
 
 
-@pytest.fixture
-def make_runner(tmp_path: Path, tool_cache: Path) -> RunnerFactory:
-    """Build a runner emulation over a fresh workspace repository (keyword arguments go to the runner)."""
+def build_runner(base: Path, tool_cache: Path, *, messages: tuple[str, ...] = ("ABC-1 first change",),
+                 branch: str = "feature/ABC-2-login", **options: Any) -> CompositeRunner:
+    """A runner emulation over a fresh workspace repository in ``base``."""
+    workspace = make_workspace(base / "workspace", messages, branch)
+    temp = base / "runner-temp"
+    temp.mkdir(exist_ok=True)
+    options.setdefault("ref", f"refs/heads/{branch}")
+    options["job_env"] = {"JIRA_DEVOPS_CACHE_DIR": str(base / "token-cache"), **options.get("job_env", {})}
+    return CompositeRunner(ACTION_DIR, workspace=workspace, runner_temp=temp, tool_cache=tool_cache,
+                           sha=git(workspace, "rev-parse", "HEAD"), **options)
 
-    def factory(*, messages: tuple[str, ...] = ("ABC-1 first change",), branch: str = "feature/ABC-2-login",
-                **options: Any) -> CompositeRunner:
-        workspace = make_workspace(tmp_path / "workspace", messages, branch)
-        temp = tmp_path / "runner-temp"
-        temp.mkdir(exist_ok=True)
-        sha = git(workspace, "rev-parse", "HEAD")
-        options.setdefault("ref", f"refs/heads/{branch}")
-        return CompositeRunner(ACTION_DIR, workspace=workspace, runner_temp=temp, tool_cache=tool_cache,
-                               sha=sha, **options)
+
+@pytest.fixture(scope="session")
+def first_run(tmp_path_factory: pytest.TempPathFactory, tool_cache: Path) -> ActionRun:
+    """The session's first run of the action: it installs the tool into the empty tool cache."""
+    runner = build_runner(tmp_path_factory.mktemp("first-run"), tool_cache)
+    return runner.run({"command": "build", "dry-run": "true", "build-number": "1", "url": "https://ci.example.com/1"})
+
+
+@pytest.fixture
+def make_runner(tmp_path: Path, tool_cache: Path, first_run: ActionRun) -> RunnerFactory:
+    """Build a runner emulation over a fresh workspace (after the session's first run installed the tool)."""
+
+    def factory(**options: Any) -> CompositeRunner:
+        return build_runner(tmp_path, tool_cache, **options)
 
     return factory
