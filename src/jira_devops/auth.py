@@ -43,12 +43,12 @@ class CachedCredentials:
     """What the cache file holds for one client."""
 
     access_token: Optional[str] = None
-    expires_at: float = 0.0
+    expires_at: float = 0.0  # when to stop using the token: its expiry less a safety margin
     cloud_ids: dict[str, str] = field(default_factory=dict)
 
     def token_is_fresh(self, now: float) -> bool:
-        """True while the token is valid for at least the refresh margin."""
-        return bool(self.access_token) and now < self.expires_at - REFRESH_MARGIN_SECONDS
+        """True until the token's refresh time."""
+        return bool(self.access_token) and now < self.expires_at
 
 
 class TokenCache:
@@ -184,7 +184,8 @@ class TokenProvider:
                                    hint="check --api-url points at the Atlassian API") from None
         register_secret(token)
         self.state.access_token = token
-        self.state.expires_at = time.time() + expires_in
+        # A short-lived token keeps a proportionate margin, so it is not fetched again on every request.
+        self.state.expires_at = time.time() + expires_in - min(REFRESH_MARGIN_SECONDS, expires_in / 4)
         if self.cache:
             self.cache.save(self.state)
         return token

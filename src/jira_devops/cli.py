@@ -25,7 +25,14 @@ INTERNAL_ERROR = 70
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line and exit with the usage code."""
+    """An ArgumentParser whose errors are one line and exit with the usage code.
+
+    Abbreviations are off: ``--client-secret X`` must never be read as ``--client-secret-file X``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> Any:
         raise UsageError(f"{self.prog}: {message}", hint=f"see '{self.prog} --help'")
@@ -42,10 +49,23 @@ def _option_type(option: Option) -> Any:
     return parse
 
 
+class _RefuseSecretFlag(argparse.Action):
+    """A flag for a secret that is only ever read from the environment: refuse it, never echo its value."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: Optional[str] = None) -> None:
+        option = OPTIONS_BY_NAME[self.dest]
+        raise UsageError(f"{option_string} is not accepted: a secret on the command line shows in process lists "
+                         "and CI logs", hint=f"set {option.env_var} in the environment instead")
+
+
 def add_setting_arguments(parser: argparse.ArgumentParser, groups: Sequence[str]) -> None:
     """Add the flags of every setting in ``groups`` to ``parser``; unset flags stay out of the namespace."""
     for option in options_in(groups):
         if not option.on_command_line:
+            if option.secret:
+                parser.add_argument(option.flag, dest=option.name, action=_RefuseSecretFlag, nargs="?",
+                                    default=argparse.SUPPRESS, help=argparse.SUPPRESS)
             continue
         names = [option.flag] + ([option.short] if option.short else [])
         help_text = f"{option.help} [env {option.env_var}]"

@@ -147,6 +147,12 @@ def _report(command: str, kind: str, settings: Settings, prepared: Prepared, key
     result.warnings.extend(keys.warnings)
     result.warnings.extend(prepared.warnings)
     result.notes.extend(prepared.notes)
+    connection = None
+    if not settings.dry_run:
+        from jira_devops.connection import connection_from_settings  # noqa: PLC0415 - only when sending
+
+        # Checked before anything can be skipped, so missing credentials never pass unnoticed.
+        connection = connection_from_settings(settings)
     item = prepared.item
     has_keys = bool(getattr(item, "issueKeys", None) or getattr(item, "associations", None))
     if not has_keys:
@@ -156,11 +162,9 @@ def _report(command: str, kind: str, settings: Settings, prepared: Prepared, key
                                "a commit message)")
         return result
     result.bodies = request_bodies(kind, [item], parse_properties(settings.property))
-    if settings.dry_run:
+    if connection is None:
         return result
-    from jira_devops.connection import connection_from_settings  # noqa: PLC0415 - only when sending
-
-    send(connection_from_settings(settings), result)
+    send(connection, result)
     return result
 
 

@@ -21,7 +21,8 @@ from tenacity import (
     Retrying,
     retry_if_exception_type,
     stop_after_attempt,
-    wait_exponential_jitter,
+    wait_exponential,
+    wait_random,
 )
 
 from jira_devops.errors import UnreachableError
@@ -30,7 +31,7 @@ log = logging.getLogger("jira_devops.retry")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_ATTEMPTS = 8
-_backoff = wait_exponential_jitter(initial=0.5, max=8.0, jitter=0.5)
+_backoff = wait_exponential(multiplier=0.5, max=8.0) + wait_random(0, 0.5)
 
 
 class Deadline:
