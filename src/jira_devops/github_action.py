@@ -331,7 +331,11 @@ def summary_markdown(command: str, run: CliRun, site: Optional[str]) -> str:
     status = "✅" if run.exit_code == ExitCode.OK else "❌"
     lines = [f"### {status} jira-devops {markdown_text(command)}", ""]
 
+    unknown = [str(key) for key in _list(result, "unknownIssueKeys")]
+
     def key_link(key: str) -> str:
+        if key in unknown:
+            return f"{markdown_text(key)} (unknown)"
         return markdown_link(key, f"{site}/browse/{quote(key)}") if site else markdown_text(key)
 
     if items:
@@ -355,7 +359,6 @@ def summary_markdown(command: str, run: CliRun, site: Optional[str]) -> str:
     keys = _key_names(result)
     if keys and not items:
         lines += ["Issue keys: " + ", ".join(key_link(key) for key in keys), ""]
-    unknown = [str(key) for key in _list(result, "unknownIssueKeys")]
     if unknown:
         lines += ["Jira does not know: " + ", ".join(markdown_text(key) for key in unknown), ""]
     gate = result.get("gateStatus")

@@ -138,6 +138,7 @@ def test_the_summary_is_a_table_with_links_and_escaped_text() -> None:
     assert "| Item | State | Issue keys | Jira |" in text
     assert ("| [CI \\| main #7](https://github.com/acme/app/actions/runs/1) | successful | "
             "[ABC-1](https://acme.atlassian.net/browse/ABC-1) | ✅ accepted |") in text
+    assert "| ZZZ-9 (unknown) |" in text
     assert "❌ rejected: No valid issues found for build" in text
     assert "Jira does not know: ZZZ-9" in text
 
