@@ -40,7 +40,16 @@ def _check_schema(schema: str, *files: Path) -> subprocess.CompletedProcess[str]
 
 def test_inputs_are_the_registry_settings_plus_the_action_own() -> None:
     expected = {option.action_input for option in ACTION_OPTIONS} | set(ACTION_ONLY_INPUTS)
-    assert set(_action()["inputs"]) == expected
+    declared = set(_action()["inputs"])
+    missing = [option for option in ACTION_OPTIONS if option.action_input not in declared]
+    to_add = "".join(
+        f"\n  {option.action_input}:\n    description: >-\n      {option.help[0].upper()}{option.help[1:]}. "
+        f"Setting `{option.name}`, environment `{option.env_var}`.\n    required: false"
+        f"\n  and in the run step's env:  {input_env_name(option.action_input)}: "
+        f"${{{{ inputs.{option.action_input} }}}}"
+        for option in missing)
+    assert not missing, f"action.yml lacks inputs for new settings; add:{to_add}"
+    assert declared == expected, f"inputs that are not settings: {sorted(declared - expected)}"
 
 
 def test_every_setting_is_an_input_or_excluded_for_a_stated_reason() -> None:
