@@ -45,7 +45,11 @@ class SubmitOutcome:
         """Fold one response into the outcome."""
         self.accepted.extend(response.accepted)
         self.rejected.extend(item.model_dump(exclude_none=True) for item in response.rejected)
-        for key in response.unknownIssueKeys:
+        # Keys sent as associations (how deployments carry them) come back in unknownAssociations.
+        associated = [str(value) for association in response.unknownAssociations
+                      if association.get("associationType") in ("issueKeys", "issueIdOrKeys")
+                      for value in association.get("values") or []]
+        for key in [*response.unknownIssueKeys, *associated]:
             if key not in self.unknown_issue_keys:
                 self.unknown_issue_keys.append(key)
         self.unknown_associations.extend(response.unknownAssociations)

@@ -8,4 +8,6 @@ Each module defines ``NAME``, ``HELP``, ``GROUPS`` (the setting groups it takes,
 COMMAND_MODULES: tuple[str, ...] = (
     "jira_devops.commands.report_build",
     "jira_devops.commands.report_deploy",
+    "jira_devops.commands.emulator",
+    "jira_devops.commands.demo",
 )

@@ -1,0 +1,75 @@
+"""Validate submissions against the bundled schema, the way Jira does: the request as a whole, then each item.
+
+A flaw in the request as a whole (not an object, no item list, too many properties) is a 400 carrying
+Jira's error array; a flaw in one item rejects only that item, with messages such as ``'url' is required``.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from jira_devops.emulator.schema import REQUEST_SCHEMAS, load_bundled
+from jira_devops.errors import UsageError
+
+
+def _validator_class() -> Any:
+    try:
+        import jsonschema  # noqa: PLC0415 - optional dependency of the emulator only
+    except ImportError:
+        raise UsageError("the emulator needs the jsonschema package",
+                         hint="install it with: pip install 'jira-devops[emulator]'") from None
+    return jsonschema.Draft202012Validator
+
+
+def _path_text(path: Any) -> str:
+    return ".".join(str(part) for part in path)
+
+
+def error_message(error: Any) -> str:
+    """One Jira-style sentence for one jsonschema error."""
+    where = _path_text(error.absolute_path)
+    if error.validator == "required":
+        missing = str(error.message).split("'")[1] if "'" in str(error.message) else str(error.message)
+        name = f"{where}.{missing}" if where else missing
+        return f"'{name}' is required"
+    if error.validator == "maxLength":
+        return f"'{where}' must be at most {error.validator_value} characters"
+    if error.validator in ("maxItems", "maxProperties"):
+        return f"'{where}' must have at most {error.validator_value} entries"
+    if error.validator in ("minItems", "minProperties"):
+        return f"'{where}' must have at least {error.validator_value} entries"
+    if error.validator == "enum":
+        allowed = ", ".join(str(value) for value in error.validator_value)
+        return f"'{where}' must be one of: {allowed}"
+    if error.validator == "anyOf":
+        return f"'{where}' does not match any of the allowed shapes"
+    prefix = f"'{where}' " if where else ""
+    return f"{prefix}is invalid: {error.message}"
+
+
+class RequestValidator:
+    """Checks submit bodies for one kind (``builds`` or ``deployments``)."""
+
+    def __init__(self, kind: str) -> None:
+        document = load_bundled()["requests"][kind]
+        defs = document["$defs"]
+        root_name = REQUEST_SCHEMAS[kind]
+        request_schema = copy.deepcopy(defs[root_name])
+        item_ref = request_schema["properties"][kind]["items"]
+        # The request is checked without its items (each item is judged on its own, as Jira does).
+        request_schema["properties"][kind]["items"] = {"type": "object"}
+        validator = _validator_class()
+        self.kind = kind
+        self.request = validator({**request_schema, "$defs": defs})
+        self.item = validator({**item_ref, "$defs": defs})
+
+    def request_errors(self, body: Any) -> list[str]:
+        """Messages for flaws of the request as a whole (empty when it is well-formed)."""
+        errors = sorted(self.request.iter_errors(body), key=lambda e: list(e.absolute_path))
+        return [error_message(error) for error in errors]
+
+    def item_errors(self, item: Any) -> list[str]:
+        """Messages for flaws of one item (empty when it is valid)."""
+        errors = sorted(self.item.iter_errors(item), key=lambda e: (list(e.absolute_path), e.message))
+        return [error_message(error) for error in errors]

@@ -1,0 +1,97 @@
+"""The bundled schema is what the derivation makes of Atlassian's spec, and the spec's examples pass it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jira_devops.emulator.schema import derive, load_bundled, main
+from jira_devops.emulator.validation import RequestValidator
+from support.reference import SPEC_NAME, reference_json
+
+ANNOTATIONS = {"description", "example", "examples", "title", "deprecated"}
+
+
+def _schema_keywords(node: Any, found: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties" and isinstance(value, dict):
+                for sub in value.values():
+                    _schema_keywords(sub, found)
+                continue
+            found.add(key)
+            _schema_keywords(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _schema_keywords(item, found)
+    return found
+
+
+def test_bundled_schema_is_the_derivation_of_the_spec() -> None:
+    spec = reference_json(SPEC_NAME)
+    assert derive(spec) == load_bundled()
+
+
+def test_bundled_schema_keeps_no_description_or_example() -> None:
+    keywords = set()
+    for document in load_bundled()["requests"].values():
+        keywords |= _schema_keywords(document["$defs"], set())
+    assert not keywords & ANNOTATIONS
+
+
+def test_bundled_schema_keeps_the_published_limits() -> None:
+    builds = load_bundled()["requests"]["builds"]["$defs"]
+    assert builds["SubmitBuildsRequest"]["properties"]["builds"]["maxItems"] == 100
+    assert builds["SubmitBuildsRequest"]["properties"]["properties"]["maxProperties"] == 5
+    assert "url" in builds["BuildData"]["required"]
+
+
+@pytest.mark.parametrize(("kind", "schema"), [("builds", "SubmitBuildsRequest"),
+                                              ("deployments", "SubmitDeploymentRequest")])
+def test_the_specs_example_requests_are_valid(kind: str, schema: str) -> None:
+    example = reference_json(SPEC_NAME)["components"]["schemas"][schema]["example"]
+    validator = RequestValidator(kind)
+    assert validator.request_errors(example) == []
+    for item in example[kind]:
+        assert validator.item_errors(item) == []
+
+
+def test_every_item_example_in_the_spec_is_valid() -> None:
+    schemas = reference_json(SPEC_NAME)["components"]["schemas"]
+    checked = 0
+    for kind, names in (("builds", ("BuildData",)), ("deployments", ("DeploymentData", "DeploymentData_1"))):
+        validator = RequestValidator(kind)
+        for name in names:
+            assert validator.item_errors(schemas[name]["example"]) == []
+            checked += 1
+    assert checked == 3
+
+
+def test_derivation_command_writes_the_schema(tmp_path: Path) -> None:
+    spec = {"info": {"version": "1"}, "components": {"schemas": {
+        "SubmitBuildsRequest": {"type": "object", "description": "x", "required": ["builds"],
+                                "properties": {"builds": {"type": "array", "maxItems": 100,
+                                                          "items": {"$ref": "#/components/schemas/B"}}}},
+        "B": {"type": "object", "example": {}, "properties": {"description": {"type": "string", "maxLength": 9}}},
+        "SubmitDeploymentRequest": {"type": "object", "nullable": True},
+    }}}
+    source = tmp_path / "spec.json"
+    source.write_text(json.dumps(spec), encoding="utf-8")
+    out = tmp_path / "schema.json"
+    assert main([str(source), "-o", str(out)]) == 0
+    derived = json.loads(out.read_text(encoding="utf-8"))["requests"]
+    assert derived["builds"]["$defs"]["B"] == {"type": "object",
+                                               "properties": {"description": {"type": "string", "maxLength": 9}}}
+    assert derived["builds"]["$defs"]["SubmitBuildsRequest"]["properties"]["builds"]["items"] == {"$ref": "#/$defs/B"}
+    assert derived["deployments"]["$defs"]["SubmitDeploymentRequest"]["type"] == ["object", "null"]
+
+
+def test_derivation_command_refuses_a_document_that_is_not_a_spec(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "other.json"
+    source.write_text("{}", encoding="utf-8")
+    assert main([str(source), "-o", str(tmp_path / "out.json")]) == 2
+    assert "components.schemas" in capsys.readouterr().err
