@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,27 +9,10 @@ from typing import Any
 import pytest
 
 from support.gha_runner import ActionRun, CompositeRunner
+from support.gitrepo import git, make_repo
 
 ACTION_DIR = Path(__file__).resolve().parents[2]
 SECRET = "s3cr3t-Action-Value-9f8e7d"
-_IDENTITY = ("-c", "user.name=Test Author", "-c", "user.email=author@example.com", "-c", "commit.gpgsign=false")
-
-
-def git(repo: Path, *args: str) -> str:
-    """Run git in ``repo`` and return its stripped stdout."""
-    done = subprocess.run(["git", *_IDENTITY, *args], cwd=repo, capture_output=True, text=True, check=True,
-                          timeout=30)
-    return done.stdout.strip()
-
-
-def make_workspace(path: Path, messages: tuple[str, ...], branch: str) -> Path:
-    """A checked-out repository like actions/checkout leaves: commits, a branch, an origin remote."""
-    path.mkdir(parents=True, exist_ok=True)
-    git(path, "init", "-q", "-b", branch)
-    for message in messages:
-        git(path, "commit", "-q", "--allow-empty", "-m", message)
-    git(path, "remote", "add", "origin", "https://github.com/acme/app.git")
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +27,7 @@ RunnerFactory = Callable[..., CompositeRunner]
 def build_runner(base: Path, tool_cache: Path, *, messages: tuple[str, ...] = ("ABC-1 first change",),
                  branch: str = "feature/ABC-2-login", **options: Any) -> CompositeRunner:
     """A runner emulation over a fresh workspace repository in ``base``."""
-    workspace = make_workspace(base / "workspace", messages, branch)
+    workspace = make_repo(base / "workspace", messages, branch=branch)
     temp = base / "runner-temp"
     temp.mkdir(exist_ok=True)
     options.setdefault("ref", f"refs/heads/{branch}")

@@ -7,13 +7,10 @@ import json
 from typing import Any
 
 import pytest
+
 from conftest import RunnerFactory
-
-from support.gha_runner import ActionRun
-
-pytest.importorskip("support.emulator")
-
 from support.emulator import RunningEmulator
+from support.gha_runner import ActionRun
 
 pytestmark = pytest.mark.wrappers
 

@@ -7,9 +7,11 @@ import json
 import socket
 
 import pytest
-from conftest import SECRET, RunnerFactory
 
+from conftest import SECRET, RunnerFactory
 from support.gha_runner import ActionRun
+
+pytestmark = pytest.mark.wrappers
 
 needs_github_detection = pytest.mark.skipif(
     importlib.util.find_spec("jira_devops.ci.github") is None,

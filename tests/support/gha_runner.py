@@ -25,11 +25,9 @@ from typing import Any, Optional
 
 import yaml
 
+from support.cli import clean_environment
 from support.gha_expressions import condition, interpolate
 
-# Variables of the machine running the tests that a GitHub runner would not have (or would set itself).
-_DROPPED_PREFIXES = ("JIRA_", "GITHUB_", "RUNNER_", "ACTIONS_", "CI", "JENKINS", "BUILD_", "GITLAB_",
-                     "BITBUCKET_", "BUILDKITE", "CIRCLE", "TRAVIS", "TF_BUILD", "VIRTUAL_ENV", "PYTHONPATH")
 _COMMAND = re.compile(r"^::([A-Za-z-]+)(?: ([^:]*))?::(.*)$")
 
 
@@ -77,11 +75,6 @@ class ActionRun:
     def text(self) -> str:
         """The raw log as one string."""
         return "\n".join(self.raw_log)
-
-
-def clean_environment() -> dict[str, str]:
-    """The test process's environment without CI, GitHub and Jira variables."""
-    return {name: value for name, value in os.environ.items() if not name.startswith(_DROPPED_PREFIXES)}
 
 
 def _decode(text: str, *, property_value: bool = False) -> str:
