@@ -134,3 +134,21 @@ def test_a_gated_deploy_waits_for_the_gate_and_outputs_its_decision(make_runner:
     assert run.outcome == "success", run.text()
     assert run.outputs["gate-status"] == "allowed"
     assert "Gate: **allowed**" in run.summary
+
+
+@pytest.mark.skipif(importlib.util.find_spec("jira_devops.gating") is None,
+                    reason="deployment gating is not in this tree yet")
+def test_a_prevented_gate_fails_the_step_even_without_fail_on_error(make_runner: RunnerFactory,
+                                                                    emulator: RunningEmulator) -> None:
+    emulator.gate("prevented")
+    runner = make_runner(messages=("OPS-7 rotate the keys",))
+    deploy = {"environment": "production", "service-ids": "svc-1", "gate-poll": "0.1s", "gate-timeout": "30s",
+              "deployment-number": "6", "url": "https://ci.example.com/6", "fail-on-error": "false"}
+    run = runner.run(_inputs(emulator, command="deploy", gate="true", **deploy))
+    assert run.outcome == "failure"
+    assert (run.outputs["gate-status"], run.outputs["exit-code"]) == ("prevented", "5")
+    assert any(a.level == "error" for a in run.annotations)
+
+    check = runner.run(_inputs(emulator, command="gate", **deploy))
+    assert (check.outputs["gate-status"], check.outputs["exit-code"]) == ("prevented", "5")
+    _assert_secret_kept(check, emulator)

@@ -65,7 +65,8 @@ def test_cache_false_skips_the_cache_step(make_runner: RunnerFactory, tmp_path) 
 
 
 def test_a_dry_run_build_sets_outputs_and_a_summary_without_network(make_runner: RunnerFactory) -> None:
-    run = make_runner(messages=("OPS-7 fix the form",)).run(
+    runner = make_runner(messages=("OPS-7 fix the form",))
+    run = runner.run(
         {"command": "build", "dry-run": "true", "build-number": "12", "url": "https://ci.example.com/12",
          "client-secret": SECRET})
     assert run.outcome == "success", run.text()
@@ -78,6 +79,9 @@ def test_a_dry_run_build_sets_outputs_and_a_summary_without_network(make_runner:
     assert "dry run: not sent" in run.summary
     assert "| Item | State | Issue keys | Jira |" in run.summary
     _secret_only_in_masks(run)
+    token = runner.github["token"]
+    assert token in run.masks
+    assert all(token not in line for line in run.raw_log if not line.startswith("::add-mask::"))
 
 
 @needs_github_detection
@@ -142,3 +146,13 @@ def test_a_deploy_without_environment_says_which_input_is_missing(make_runner: R
 def test_an_unexpected_input_is_reported_like_the_runner_does(make_runner: RunnerFactory) -> None:
     run = make_runner().run({"command": "keys", "dry-run": "true", "fail_on_error": "false"})
     assert run.warnings == ["Unexpected input(s) 'fail_on_error'"]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("jira_devops.commands.keys") is None,
+                    reason="the keys command is not in this tree yet")
+def test_the_keys_command_needs_no_credentials_and_outputs_the_keys(make_runner: RunnerFactory) -> None:
+    run = make_runner(messages=("OPS-7 fix the form",)).run({"command": "keys"})
+    assert run.outcome == "success", run.text()
+    assert set(run.outputs["issue-keys"].split(",")) == {"ABC-2", "OPS-7"}
+    assert json.loads(run.outputs["result-json"])["issueKeys"] == run.outputs["issue-keys"].split(",")
+    assert "Issue keys: ABC-2" in run.summary or "Issue keys: OPS-7" in run.summary
