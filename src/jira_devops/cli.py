@@ -94,7 +94,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
         prog=PROG,
         description="Tell Jira Cloud what your CI/CD did: report builds and deployments.",
         epilog="Exit codes: 0 ok, 1 rejected by Jira, 2 usage or configuration, 3 authentication or "
-        "permission, 4 Jira unreachable, 5 gate prevented, 6 gate timeout.",
+        "permission, 4 Jira unreachable, 5 gate prevented or invalid, 6 no gate decision in time.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -102,9 +102,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     for module_name in COMMAND_MODULES:
         module = _load_command(module_name)
         sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP)
-        sub.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
-                         help="settings file (default: .jira-devops.yml in the repository) "
-                         "[env JIRA_DEVOPS_CONFIG]")
+        if module.GROUPS:  # commands without settings (emulator, demo) read no settings file
+            sub.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                             help="settings file (default: .jira-devops.yml in the repository) "
+                             "[env JIRA_DEVOPS_CONFIG]")
         add_setting_arguments(sub, module.GROUPS)
         module.add_arguments(sub)
         modules[module.NAME] = module
@@ -124,6 +125,8 @@ def _flatten_lists(values: dict[str, Any]) -> dict[str, Any]:
 
 def resolve(args: argparse.Namespace, module: ModuleType) -> Settings:
     """The settings of this invocation for the command ``module``."""
+    if not module.GROUPS:
+        return Settings()
     given = {name: value for name, value in vars(args).items() if name in OPTIONS_BY_NAME}
     names = [option.name for option in options_in(module.GROUPS)]
     return load_settings(_flatten_lists(given), config=getattr(args, "config", None), names=names)
@@ -182,8 +185,15 @@ SOFTENED_BY_NO_FAIL = frozenset({ExitCode.REJECTED, ExitCode.AUTH, ExitCode.UNRE
 
 
 def _soften(code: int, settings: Optional[Settings]) -> int:
-    """``--no-fail`` turns Jira-side failures (1, 3, 4) into exit 0; usage errors stay errors."""
+    """``--no-fail`` turns Jira-side failures (1, 3, 4) into exit 0; usage errors stay errors.
+
+    Never with ``--gate``: a gated deployment goes ahead only on "allowed", so any other ending, a
+    refusal or a Jira that could not be asked, must stop the pipeline.
+    """
     if code in SOFTENED_BY_NO_FAIL and settings is not None and settings.no_fail:
+        if settings.gate:
+            print(f"warning: --no-fail does not apply with --gate: exiting {code}", file=sys.stderr)
+            return code
         print(f"warning: exiting 0 instead of {code} because of --no-fail", file=sys.stderr)
         return ExitCode.OK
     return code

@@ -78,6 +78,14 @@ class DevOpsClient:
         with httpx.Client(headers={"User-Agent": USER_AGENT}, follow_redirects=False) as http:
             yield cls(connection, http)
 
+    def renew_deadline(self, seconds: Optional[float] = None) -> None:
+        """Start a fresh deadline (default: the connection's timeout) for the requests that follow.
+
+        A long wait between requests (a deployment gate) must not eat the time budget of the next one.
+        """
+        self.deadline = Deadline(self.connection.timeout if seconds is None else seconds)
+        self.tokens.deadline = self.deadline
+
     # --- discovery ------------------------------------------------------------------------------------
 
     def cloud_id(self) -> str:

@@ -192,6 +192,8 @@ class SubmitResponse(_Response):
 
 
 class GateDetail(_Response):
+    model_config = ConfigDict(extra="allow")  # kept: an "invalid" gate may explain itself in extra fields
+
     type: str = "issue"
     issueKey: Optional[str] = None
     issueLink: Optional[str] = None
@@ -199,6 +201,8 @@ class GateDetail(_Response):
 
 class GateStatus(_Response):
     """The gating-status body of a deployment."""
+
+    model_config = ConfigDict(extra="allow")
 
     gatingStatus: str
     details: List[GateDetail] = Field(default_factory=list)

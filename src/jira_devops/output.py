@@ -50,6 +50,11 @@ class Printer:
             self.note(note)
         for key in result.unknown_issue_keys:
             self.warning(f"Jira does not know issue {key} (a typo, another site, or not an issue key)")
+        for association in result.unknown_associations:
+            values = ", ".join(str(value) for value in association.get("values") or [])
+            self.warning(f"Jira does not know {association.get('associationType', 'association')} {values}")
+        if result.gate_exit_code and result.gate_message:
+            print(redact(f"error: {result.gate_message}"), file=self.err)
         if self.as_json:
             self.json(result.to_json())
             return
@@ -90,5 +95,8 @@ def summary_lines(result: ReportResult) -> list[str]:
         base = f", base from {result.keys.base_source}" if result.keys.base_source else ""
         lines.append(f"commits: {result.keys.range_used} ({result.keys.commits_read} read{base})")
     if result.gate_status:
-        lines.append(f"gate: {result.gate_status}")
+        from jira_devops.gating import change_requests  # noqa: PLC0415
+
+        named = "; ".join(request.describe() for request in change_requests(result.gate_details))
+        lines.append(f"gate: {result.gate_status}" + (f" ({named})" if named else ""))
     return lines

@@ -128,6 +128,9 @@ def parse_properties(items: Optional[tuple[str, ...]]) -> Optional[dict[str, str
                              hint="keys must not contain ':' or start with '_'")
         if len(key) > MAX_TEXT or len(value) > MAX_TEXT:
             raise UsageError(f"property {key!r} is longer than {MAX_TEXT} characters")
+        if key in properties and properties[key] != value:
+            raise UsageError(f"property {key!r} is given twice ({properties[key]!r} and {value!r})",
+                             hint="give each property key once")
         properties[key] = value
     if len(properties) > MAX_PROPERTIES:
         raise UsageError(f"{len(properties)} properties given; Jira takes at most {MAX_PROPERTIES}")
@@ -196,12 +199,17 @@ class RunIdentity:
     repository_url: Optional[str]
 
 
+def default_pipeline_id(settings: Settings, ci: CiContext, git: GitFacts) -> Optional[str]:
+    """The pipeline ID: given, from the CI, else the repository's path (``acme/api``) or folder name."""
+    repository_url = clean_repository_url(settings.repository_url or ci.repository_url or git.remote_url)
+    return settings.pipeline_id or ci.pipeline_id or _repository_slug(repository_url) or git.root_name
+
+
 def resolve_identity(settings: Settings, ci: CiContext, git: GitFacts, *, number: Optional[int],
                      number_flag: str) -> RunIdentity:
     """Work out pipeline, run number and links; a :class:`UsageError` names what is missing."""
     repository_url = clean_repository_url(settings.repository_url or ci.repository_url or git.remote_url)
-    pipeline_id = (settings.pipeline_id or ci.pipeline_id or _repository_slug(repository_url)
-                   or git.root_name)
+    pipeline_id = default_pipeline_id(settings, ci, git)
     if not pipeline_id:
         raise UsageError("no pipeline ID: not in a recognised CI and no git remote to name it after",
                          hint="pass --pipeline-id (a stable name, e.g. acme/api)")
@@ -233,6 +241,15 @@ def resolve_state(settings: Settings, ci: CiContext, kind: str, default: str) ->
     if ci.job_status:
         return map_state(ci.job_status, kind), f"state from the CI's job status {ci.job_status!r}"
     return default, f"no --state given and the CI reports no job status: reporting {default!r}"
+
+
+def _deployment_state(settings: Settings, ci: CiContext) -> tuple[str, Optional[str]]:
+    explicit = settings.state and settings.state.strip().lower() != "auto"
+    if settings.gate and not explicit:
+        # A gated deployment has not happened yet, whatever the job status says so far.
+        ignored = f" (the CI's job status {ci.job_status!r} is not used)" if ci.job_status else ""
+        return "pending", f"reporting state 'pending' while the gate decides{ignored}"
+    return resolve_state(settings, ci, "deploy", "successful")
 
 
 def valid_keys(keys: list[str], warnings: list[str]) -> list[str]:
@@ -306,7 +323,7 @@ def deployment_item(settings: Settings, ci: CiContext, git: GitFacts, keys: list
     environment_id = settings.environment_id or slugify(environment_name)
     identity = resolve_identity(settings, ci, git, number=settings.deployment_number,
                                 number_flag="--deployment-number")
-    state, state_note = resolve_state(settings, ci, "deploy", "pending" if settings.gate else "successful")
+    state, state_note = _deployment_state(settings, ci)
     keys = valid_keys(keys, fit.warnings)
     services = list(dict.fromkeys(settings.service_id or ()))
     if settings.gate and not services:

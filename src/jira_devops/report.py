@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from jira_devops import ci as ci_detection
 from jira_devops.ci.context import CiContext
@@ -23,6 +23,7 @@ from jira_devops.settings import Settings
 
 if TYPE_CHECKING:
     from jira_devops.connection import Connection
+    from jira_devops.gating import GateEvent
 
 
 @dataclass
@@ -36,19 +37,24 @@ class ReportResult:
     accepted: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     unknown_issue_keys: list[str] = field(default_factory=list)
+    unknown_associations: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
     skipped: Optional[str] = None
     gate_status: Optional[str] = None
     gate_details: list[dict[str, Any]] = field(default_factory=list)
+    gate_message: Optional[str] = None
+    gate_exit_code: int = ExitCode.OK
     outboxed: int = 0
     requests: int = 0
     ci_provider: str = "generic"
 
     @property
     def exit_code(self) -> int:
-        """0 when everything sent was accepted, 1 when Jira rejected something."""
+        """0 when everything sent was accepted, 1 when Jira rejected something; a gate's code otherwise."""
+        if self.gate_exit_code:
+            return self.gate_exit_code
         return ExitCode.REJECTED if self.rejected else ExitCode.OK
 
     def to_json(self) -> dict[str, Any]:
@@ -68,6 +74,8 @@ class ReportResult:
             "commitsRead": self.keys.commits_read,
             "gateStatus": self.gate_status,
             "gateDetails": self.gate_details,
+            "gateMessage": self.gate_message,
+            "unknownAssociations": self.unknown_associations,
             "outboxed": self.outboxed,
             "requests": self.requests,
             "warnings": self.warnings,
@@ -141,7 +149,7 @@ def prepare_deployment(settings: Settings, ci: CiContext) -> tuple[Prepared, Key
 
 
 def _report(command: str, kind: str, settings: Settings, prepared: Prepared, keys: KeyDiscovery,
-            ci: CiContext) -> ReportResult:
+            ci: CiContext, progress: Optional[Callable[[GateEvent], None]] = None) -> ReportResult:
     result = ReportResult(command=command, kind=kind, keys=keys, dry_run=bool(settings.dry_run),
                           ci_provider=ci.provider)
     result.warnings.extend(keys.warnings)
@@ -165,6 +173,10 @@ def _report(command: str, kind: str, settings: Settings, prepared: Prepared, key
     if connection is None:
         return result
     send(connection, result)
+    if settings.gate:
+        from jira_devops.gating import gate_reported_deployment  # noqa: PLC0415
+
+        gate_reported_deployment(connection, settings, result, progress=progress)
     return result
 
 
@@ -180,6 +192,7 @@ def send(connection: Connection, result: ReportResult) -> None:
             for key in outcome.unknown_issue_keys:
                 if key not in result.unknown_issue_keys:
                     result.unknown_issue_keys.append(key)
+            result.unknown_associations.extend(outcome.unknown_associations)
         result.requests += client.requests
 
 
@@ -190,8 +203,13 @@ def report_build(settings: Settings, *, ci: Optional[CiContext] = None) -> Repor
     return _report("report-build", "builds", settings, prepared, keys, context)
 
 
-def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None) -> ReportResult:
-    """Report one deployment to Jira (or, with ``dry_run``, only prepare the request bodies)."""
+def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None,
+                  progress: Optional[Callable[[GateEvent], None]] = None) -> ReportResult:
+    """Report one deployment to Jira (or, with ``dry_run``, only prepare the request bodies).
+
+    With ``settings.gate`` it then waits for the deployment gate's decision, telling ``progress`` how
+    the wait goes; the result's ``gate_status`` and ``exit_code`` say how it ended.
+    """
     context = ci or detect_ci(settings)
     prepared, keys = prepare_deployment(settings, context)
-    return _report("report-deploy", "deployments", settings, prepared, keys, context)
+    return _report("report-deploy", "deployments", settings, prepared, keys, context, progress)

@@ -70,7 +70,9 @@ class Option:
 
 
 # Groups: "connection" (every command that talks to Jira), "output", "report" (build and deploy),
-# "build", "deploy", "keys" (issue-key discovery), "history" (deploy history), "gate", "outbox", "ci".
+# "build", "deploy", "keys" (issue-key discovery), "history" (deploy history), "gate", "outbox", "ci",
+# "view" (json/quiet/debug for commands that only look or delete), "build-id" and "deploy-id" (which
+# stored build or deployment a command means), "delete" (delete by properties).
 _CONN = ("connection",)
 _REPORT = ("report",)
 _KEYS = ("keys",)
@@ -98,9 +100,10 @@ OPTIONS: tuple[Option, ...] = (
            metavar="DIR"),
     # --- output ---------------------------------------------------------------------------------------
     Option("dry_run", "bool", "print the request bodies that would be sent; touch no network", ("output",)),
-    Option("json", "bool", "print the result as one JSON object", ("output",)),
-    Option("quiet", "bool", "print errors only", ("output",), short="-q"),
-    Option("debug", "bool", "log requests and responses (secrets redacted); show tracebacks", ("output",)),
+    Option("json", "bool", "print the result as one JSON object", ("output", "view")),
+    Option("quiet", "bool", "print errors only", ("output", "view"), short="-q"),
+    Option("debug", "bool", "log requests and responses (secrets redacted); show tracebacks",
+           ("output", "view")),
     Option("no_fail", "bool", "exit 0 even when Jira rejects, refuses or cannot be reached", ("output",),
            action_name="fail-on-error", jenkins_name="failOnError", wrapper_inverted=True),
     Option("ci", "str", "use this CI provider's variables instead of detecting one ('generic': none)",
@@ -108,8 +111,8 @@ OPTIONS: tuple[Option, ...] = (
     # --- report (build and deploy) --------------------------------------------------------------------
     Option("state", "str", "state to report; CI words (success, failure, aborted, ...) are mapped",
            _REPORT, metavar="STATE"),
-    Option("pipeline_id", "str", "stable pipeline ID (default: from the CI, else the repository)", _REPORT,
-           metavar="ID"),
+    Option("pipeline_id", "str", "stable pipeline ID (default: from the CI, else the repository)",
+           (*_REPORT, "build-id", "deploy-id"), metavar="ID"),
     Option("pipeline_name", "str", "pipeline display name", _REPORT, metavar="NAME"),
     Option("display_name", "str", "display name of this build or deployment", _REPORT, metavar="TEXT"),
     Option("url", "str", "link to this run in the CI", _REPORT, metavar="URL"),
@@ -119,24 +122,25 @@ OPTIONS: tuple[Option, ...] = (
     Option("branch", "str", "branch that was built (default: from the CI, else git)", _REPORT,
            metavar="NAME"),
     Option("repository_url", "str", "repository URL for commit references", _REPORT, metavar="URL"),
-    Option("property", "list", "k=v property to attach (at most 5); lets you delete by property", _REPORT,
-           metavar="K=V"),
+    Option("property", "list", "k=v property to attach (at most 5); lets you delete by property",
+           (*_REPORT, "delete"), metavar="K=V"),
     # --- build ----------------------------------------------------------------------------------------
-    Option("build_number", "int", "build number (default: the CI's run number)", ("build",), metavar="N"),
+    Option("build_number", "int", "build number (default: the CI's run number)", ("build", "build-id"),
+           metavar="N"),
     Option("tests_total", "int", "total number of tests", ("build",), metavar="N"),
     Option("tests_passed", "int", "number of tests passed", ("build",), metavar="N"),
     Option("tests_failed", "int", "number of tests failed", ("build",), metavar="N"),
     Option("tests_skipped", "int", "number of tests skipped", ("build",), metavar="N"),
     Option("junit", "list", "JUnit XML files (glob) to count tests from", ("build",), metavar="GLOB"),
     # --- deploy ---------------------------------------------------------------------------------------
-    Option("environment", "str", "environment name, e.g. production", ("deploy", "history"), short="-e",
-           metavar="NAME"),
+    Option("environment", "str", "environment name, e.g. production", ("deploy", "history", "deploy-id"),
+           short="-e", metavar="NAME"),
     Option("environment_id", "str", "stable environment ID (default: a slug of the name)",
-           ("deploy", "history", "gate"), metavar="ID"),
+           ("deploy", "history", "gate", "deploy-id"), metavar="ID"),
     Option("environment_type", "str", "environment type (default: inferred from the name)", ("deploy",),
            choices=("unmapped", "development", "testing", "staging", "production"), metavar="TYPE"),
     Option("deployment_number", "int", "deployment sequence number (default: the CI's run number)",
-           ("deploy", "gate"), metavar="N"),
+           ("deploy", "gate", "deploy-id"), metavar="N"),
     Option("duration", "int", "how long the deployment took, in seconds", ("deploy",), metavar="SECONDS"),
     Option("service_id", "list", "Jira Service Management service ID or key to associate (repeatable)",
            ("deploy",), metavar="ID", action_name="service-ids", jenkins_name="serviceIds"),

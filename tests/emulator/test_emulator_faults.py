@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from support.cli import run_cli
@@ -87,3 +89,14 @@ def test_delay_holds_the_answer(api: EmulatorApi) -> None:
 def test_malformed_fault_is_refused(emulator: RunningEmulator, body: dict) -> None:
     with pytest.raises(EmulatorError, match="HTTP 400"):
         emulator._call("POST", "faults", body)
+
+
+def test_request_held_across_a_reset_leaves_no_trace(api: EmulatorApi) -> None:
+    api.emulator.fault("/jira/builds/", delay=0.5)
+    with pytest.raises(httpx.TimeoutException):
+        api.http.post(api.path("builds", "/bulk"), json={"builds": [build_item()]}, timeout=0.1,
+                      headers={"Authorization": f"Bearer {api.token}"})
+    api.emulator.reset()
+    time.sleep(0.7)  # the held request wakes up after the reset
+    assert api.emulator.state()["builds"] == []
+    assert api.emulator.requests() == []

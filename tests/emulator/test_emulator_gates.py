@@ -83,3 +83,11 @@ def test_unknown_polls_answer_404_before_the_gate_appears(api: EmulatorApi) -> N
     answers = [_status(api) for _ in range(4)]
     assert [status for status, _ in answers] == [404, 404, 200, 200]
     assert [body["gatingStatus"] for status, body in answers if status == 200] == ["awaiting", "allowed"]
+
+
+def test_an_update_of_a_gated_deployment_keeps_its_gate(api: EmulatorApi) -> None:
+    api.emulator.gate("allowed", awaiting_polls=1)
+    api.submit("deployments", deployment_item(1, usn=1, state="pending", **GATED))
+    assert _status(api)[1]["gatingStatus"] == "awaiting"
+    api.submit("deployments", deployment_item(1, usn=2, state="successful"))
+    assert _status(api)[1]["gatingStatus"] == "allowed"

@@ -115,3 +115,20 @@ def test_demo_reports_a_build_and_a_deployment_from_anywhere(tmp_path: Path) -> 
     assert "accepted: deployment" in done.stdout
     assert "DEMO-2: build #1 of acme/shop: successful; deployment #1 to production: successful" in done.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("content", ["not json", '{"builds": [1]}'])
+def test_state_file_that_is_not_ours_exits_2(tmp_path: Path, content: str) -> None:
+    state_file = tmp_path / "state.json"
+    state_file.write_text(content, encoding="utf-8")
+    done = run_cli("emulator", "--state-file", str(state_file), cwd=tmp_path, timeout=30)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"error: cannot read the state file {state_file}")
+    assert "Traceback" not in done.stderr
+
+
+def test_a_settings_file_in_the_folder_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / ".jira-devops.yml").write_text("not_a_setting: 1\n", encoding="utf-8")
+    done = run_cli("emulator", "--fail-rate", "2", cwd=tmp_path, timeout=30)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: --fail-rate")

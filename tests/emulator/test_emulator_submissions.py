@@ -205,3 +205,11 @@ def test_more_than_500_association_values_in_all_rejects_the_item(api: EmulatorA
     body = api.submit("deployments", deployment_item(1, keys=keys, services=services)).json()
     (rejected,) = body["rejectedDeployments"]
     assert "500" in rejected["errors"][0]["message"]
+
+
+def test_last_updated_that_is_not_a_date_time_rejects_the_item(api: EmulatorApi) -> None:
+    body = api.submit("builds", build_item(1, lastUpdated="yesterday"),
+                      build_item(2, lastUpdated="2026-01-02T03:04:05+01:00")).json()
+    assert body["rejectedBuilds"] == [{"key": {"pipelineId": "acme/app", "buildNumber": 1},
+                                       "errors": [{"message": "'lastUpdated' is not a valid date-time"}]}]
+    assert body["acceptedBuilds"] == [{"pipelineId": "acme/app", "buildNumber": 2}]

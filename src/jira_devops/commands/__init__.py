@@ -8,6 +8,12 @@ Each module defines ``NAME``, ``HELP``, ``GROUPS`` (the setting groups it takes,
 COMMAND_MODULES: tuple[str, ...] = (
     "jira_devops.commands.report_build",
     "jira_devops.commands.report_deploy",
+    "jira_devops.commands.gate_status",
+    "jira_devops.commands.get_build",
+    "jira_devops.commands.get_deploy",
+    "jira_devops.commands.delete_build",
+    "jira_devops.commands.delete_deploy",
+    "jira_devops.commands.delete",
     "jira_devops.commands.emulator",
     "jira_devops.commands.demo",
 )

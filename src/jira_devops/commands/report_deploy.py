@@ -16,10 +16,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Report the deployment and print what Jira said."""
+    """Report the deployment (waiting on its gate with ``--gate``) and print what Jira said."""
+    from jira_devops.gate_output import GateProgressPrinter  # noqa: PLC0415
     from jira_devops.output import Printer  # noqa: PLC0415
     from jira_devops.report import report_deploy  # noqa: PLC0415
 
-    result = report_deploy(settings)
+    progress = GateProgressPrinter(quiet=bool(settings.quiet))
+    try:
+        result = report_deploy(settings, progress=progress)
+    finally:
+        progress.close()
     Printer(as_json=bool(settings.json), quiet=bool(settings.quiet)).report(result)
     return result.exit_code

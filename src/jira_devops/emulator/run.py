@@ -16,6 +16,7 @@ from jira_devops.emulator.server import (
     DEFAULT_PROJECTS,
     Emulator,
     EmulatorConfig,
+    is_loopback,
 )
 from jira_devops.emulator.state import parse_gate_decision
 from jira_devops.errors import UsageError
@@ -90,6 +91,9 @@ def serve(config: EmulatorConfig) -> int:
     except ValueError as error:
         raise UsageError(f"cannot read the state file {config.state_file}: {error}",
                          hint="delete it or point --state-file elsewhere") from None
+    if not is_loopback(config.host) and config.host != "localhost":
+        print(f"warning: listening on {config.host}, not only on loopback: anyone who can reach it may report "
+              "to it (the control endpoints still answer loopback clients only)", file=sys.stderr, flush=True)
     # The handler is in place before the first line is printed: whoever reads that line may stop us at once.
     previous = signal.signal(signal.SIGTERM, _stop)
     try:

@@ -109,7 +109,8 @@ class Emulator:
         self.stop()
 
 
-def _is_loopback(address: str) -> bool:
+def is_loopback(address: str) -> bool:
+    """True for a loopback address (IPv4, IPv6, or IPv4 mapped into IPv6)."""
     try:
         ip = ipaddress.ip_address(address.split("%", maxsplit=1)[0])
     except ValueError:
@@ -120,6 +121,9 @@ def _is_loopback(address: str) -> bool:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm the second waits for the client's
+    # delayed ACK of the first (40 ms on Linux) on every keep-alive request.
+    disable_nagle_algorithm = True
     server: _Server
     server_version = "jira-devops-emulator"
 
@@ -141,6 +145,17 @@ class _Handler(BaseHTTPRequestHandler):
     # --- the request cycle ----------------------------------------------------------------------------
 
     def _handle(self) -> None:
+        try:
+            self._handle_request()
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client went away (e.g. it timed out): nothing to answer
+        except Exception as error:  # a bug of the emulator: answer 500 in one line rather than drop the client
+            print(f"emulator: internal error on {self.command} {self.path}: {type(error).__name__}: {error}",
+                  file=sys.stderr, flush=True)
+            self.close_connection = True
+            self._send(Answer(500, error_array(f"Emulator internal error: {type(error).__name__}")))
+
+    def _handle_request(self) -> None:
         emulator = self.server.emulator
         parts = urlsplit(self.path)
         path = parts.path
@@ -149,7 +164,7 @@ class _Handler(BaseHTTPRequestHandler):
         if raw is None:
             return
         if path.startswith("/_emulator/") or path == "/_emulator":
-            if not _is_loopback(self.client_address[0]):
+            if not is_loopback(self.client_address[0]):
                 self._send(Answer(403, error_array("The control endpoints answer loopback clients only")))
                 return
             self._send(control(emulator, self.command, path, raw))
@@ -157,10 +172,16 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/" and self.command == "GET":
             self._send_html(render_page(emulator.state))
             return
+        generation = emulator.state.generation
         body, recorded = _parse_body(raw, self.headers.get("Content-Type", ""), path)
         entry: dict[str, Any] = {"method": self.command, "path": path, "query": query, "status": 0,
                                  "body": recorded, "authorized": False}
         answer = self._fault_or_none(path)
+        if emulator.state.generation != generation:
+            # Reset while this request was held by a delay: it belongs to a test that has ended, and must
+            # neither change nor show up in what the next one sees.
+            self.close_connection = True
+            return
         if answer is None:
             answer = self._route(path, query, body, entry)
         reset = answer.status < 0  # a scripted connection reset: no answer at all (logged as status 0)
@@ -222,6 +243,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> Optional[bytes]:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            self.close_connection = True  # the unread body would be taken for the next request
             self._send(Answer(411, error_array("Send a Content-Length")))
             return None
         try:

@@ -98,6 +98,7 @@ class EmulatorState:
     requests: list[dict[str, Any]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     gate_rules: dict[Optional[str], GateRule] = field(default_factory=dict)
+    generation: int = 0  # counts resets, so that a request delayed across one is dropped
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def table(self, kind: str) -> dict[Any, StoredItem]:
@@ -197,6 +198,7 @@ class EmulatorState:
     def reset(self) -> None:
         """Forget everything: items, gates, tokens, requests, faults and gate rules."""
         with self.lock:
+            self.generation += 1
             self.builds.clear()
             self.deployments.clear()
             self.tokens.clear()
@@ -241,10 +243,17 @@ class EmulatorState:
                 raise
 
     def load(self) -> None:
-        """Read the state file, when there is one."""
+        """Read the state file, when there is one; ``ValueError`` when it is not one of ours."""
         if self.state_file is None or not self.state_file.exists():
             return
-        data = json.loads(self.state_file.read_text(encoding="utf-8"))
+        try:
+            self._load(json.loads(self.state_file.read_text(encoding="utf-8")))
+        except OSError as error:
+            raise ValueError(error.strerror or str(error)) from None
+        except (KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
+            raise ValueError(f"not an emulator state file ({type(error).__name__}: {error})") from None
+
+    def _load(self, data: Any) -> None:
         with self.lock:
             self.cloud_id = str(data.get("cloudId") or self.cloud_id)
             for entry in data.get("builds", []):

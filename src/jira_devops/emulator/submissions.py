@@ -138,7 +138,9 @@ class Submissions:
             if current is not None and current.item["updateSequenceNumber"] >= item["updateSequenceNumber"]:
                 return  # out of order: Jira keeps the newer data and says nothing
             stored = StoredItem(item=item, properties=properties, issue_keys=keys)
-            if kind == "deployments" and _asks_for_gate(item):
+            if current is not None and current.gate is not None:
+                stored.gate = current.gate  # an update (e.g. pending -> successful) keeps the gate's decision
+            elif kind == "deployments" and _asks_for_gate(item):
                 stored.gate = new_gate(state.gate_rule(str(key[1])))
             table[key] = stored
             state.save()
@@ -180,8 +182,9 @@ class Submissions:
         if gate is None:
             return Answer(404, error_array("No gating status found for that deployment"))
         pipeline_id, environment_id, number = key
-        stored = self.state.deployments.get(key)
-        change = (stored.issue_keys[0] if stored and stored.issue_keys else f"{sorted(self.projects)[0]}-1")
+        with self.state.lock:
+            stored = self.state.deployments.get(key)
+            change = stored.issue_keys[0] if stored and stored.issue_keys else f"{sorted(self.projects)[0]}-1"
         return Answer(200, {
             "deploymentSequenceNumber": number,
             "pipelineId": pipeline_id,

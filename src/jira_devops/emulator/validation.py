@@ -7,19 +7,30 @@ Jira's error array; a flaw in one item rejects only that item, with messages suc
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from jira_devops.emulator.schema import REQUEST_SCHEMAS, load_bundled
 from jira_devops.errors import UsageError
 
+# ISO-8601 date-time as Jira reads it: a date, a time (seconds and fraction optional), an optional offset.
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?$")
 
-def _validator_class() -> Any:
+
+def _jsonschema() -> Any:
     try:
         import jsonschema  # noqa: PLC0415 - optional dependency of the emulator only
     except ImportError:
         raise UsageError("the emulator needs the jsonschema package",
                          hint="install it with: pip install 'jira-devops[emulator]'") from None
-    return jsonschema.Draft202012Validator
+    return jsonschema
+
+
+def _format_checker(jsonschema: Any) -> Any:
+    """Checks ``date-time`` only (without extra packages); other formats are not enforced, as before."""
+    checker = jsonschema.FormatChecker(formats=())
+    checker.checks("date-time")(lambda value: not isinstance(value, str) or bool(_DATE_TIME.match(value)))
+    return checker
 
 
 def _path_text(path: Any) -> str:
@@ -42,6 +53,8 @@ def error_message(error: Any) -> str:
     if error.validator == "enum":
         allowed = ", ".join(str(value) for value in error.validator_value)
         return f"'{where}' must be one of: {allowed}"
+    if error.validator == "format":
+        return f"'{where}' is not a valid {error.validator_value}"
     if error.validator == "anyOf":
         return f"'{where}' does not match any of the allowed shapes"
     prefix = f"'{where}' " if where else ""
@@ -59,10 +72,12 @@ class RequestValidator:
         item_ref = request_schema["properties"][kind]["items"]
         # The request is checked without its items (each item is judged on its own, as Jira does).
         request_schema["properties"][kind]["items"] = {"type": "object"}
-        validator = _validator_class()
+        jsonschema = _jsonschema()
+        validator = jsonschema.Draft202012Validator
+        checker = _format_checker(jsonschema)
         self.kind = kind
-        self.request = validator({**request_schema, "$defs": defs})
-        self.item = validator({**item_ref, "$defs": defs})
+        self.request = validator({**request_schema, "$defs": defs}, format_checker=checker)
+        self.item = validator({**item_ref, "$defs": defs}, format_checker=checker)
 
     def request_errors(self, body: Any) -> list[str]:
         """Messages for flaws of the request as a whole (empty when it is well-formed)."""
