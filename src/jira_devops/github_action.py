@@ -364,6 +364,11 @@ def summary_markdown(command: str, run: CliRun, site: Optional[str]) -> str:
     gate = result.get("gateStatus")
     if isinstance(gate, str) and gate:
         lines += [f"Gate: **{markdown_text(gate)}**", ""]
+    requests = [markdown_link(str(detail.get("issueKey") or "change request"), str(detail.get("issueLink") or ""))
+                for detail in [*_list(result, "gateDetails"), *_list(result, "details")]
+                if isinstance(detail, dict) and detail.get("issueKey")]
+    if requests:
+        lines += ["Change requests: " + ", ".join(requests), ""]
     for error in run.errors:
         lines += [f"Error: {markdown_text(error)}", ""]
     if run.exit_code != ExitCode.OK and not run.errors:

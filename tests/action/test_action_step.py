@@ -160,3 +160,12 @@ def test_main_reports_a_bad_command_without_running_the_cli(tmp_path: Path) -> N
     assert read_outputs(output)["exit-code"] == "2"
     assert "is not a command" in summary.read_text(encoding="utf-8")
 
+
+
+def test_the_summary_links_the_gate_change_requests() -> None:
+    result = {"gateStatus": "awaiting", "gateDetails": [
+        {"type": "issue", "issueKey": "CHG-4", "issueLink": "https://acme.atlassian.net/browse/CHG-4"}]}
+    text = summary_markdown("deploy", CliRun(6, result), None)
+    assert "Gate: **awaiting**" in text
+    assert "Change requests: [CHG-4](https://acme.atlassian.net/browse/CHG-4)" in text
+    assert "Exit code 6." in text
