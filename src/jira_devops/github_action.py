@@ -147,12 +147,16 @@ def run_cli(arguments: list[str], env: Mapping[str, str], log: TextIO) -> CliRun
             stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
         )
         assert process.stderr is not None
-        for line in process.stderr:
-            shown = log_line(line)
-            if line.startswith("error: "):
-                errors.append(line[len("error: "):].rstrip("\r\n"))
-            print(shown, file=log, flush=True)
-        exit_code = process.wait()
+        try:
+            for line in process.stderr:
+                shown = log_line(line)
+                if line.startswith("error: "):
+                    errors.append(line[len("error: "):].rstrip("\r\n"))
+                print(shown, file=log, flush=True)
+            exit_code = process.wait()
+        except KeyboardInterrupt:  # the run was cancelled: the CLI got the signal too and stops cleanly
+            process.wait()
+            return CliRun(ExitCode.INTERRUPTED, None, ["interrupted"])
         stdout.seek(0)
         text = stdout.read()
     result: Optional[dict[str, Any]] = None
