@@ -156,3 +156,22 @@ def test_the_keys_command_needs_no_credentials_and_outputs_the_keys(make_runner:
     assert set(run.outputs["issue-keys"].split(",")) == {"ABC-2", "OPS-7"}
     assert json.loads(run.outputs["result-json"])["issueKeys"] == run.outputs["issue-keys"].split(",")
     assert "Issue keys: ABC-2" in run.summary or "Issue keys: OPS-7" in run.summary
+
+
+@needs_github_detection
+@pytest.mark.skipif(importlib.util.find_spec("jira_devops.commands.keys") is None,
+                    reason="PR-title keys (the keys work) are not in this tree yet")
+def test_a_pull_request_event_adds_the_keys_of_its_title(make_runner: RunnerFactory) -> None:
+    runner = make_runner(branch="feature/ABC-2-login", messages=("OPS-7 fix the form",))
+    head = runner.github["sha"]
+    runner.github.update(event_name="pull_request")
+    runner.base_env.update(GITHUB_EVENT_NAME="pull_request", GITHUB_REF="refs/pull/5/merge",
+                           GITHUB_HEAD_REF="feature/ABC-2-login")
+    event = {"pull_request": {"number": 5, "title": "DEMO-5 new login page", "head": {"sha": head}}}
+    with open(runner.base_env["GITHUB_EVENT_PATH"], "w", encoding="utf-8") as file:
+        json.dump(event, file)
+    run = runner.run({"command": "build", "dry-run": "true"})
+    assert run.outcome == "success", run.text()
+    result = json.loads(run.outputs["result-json"])
+    assert {"ABC-2", "OPS-7", "DEMO-5"} <= set(result["issueKeys"])
+    assert result["bodies"][0]["builds"][0]["references"][0]["commit"]["id"] == head

@@ -120,7 +120,7 @@ class CompositeRunner:
                  event_name: str = "push", event: Optional[dict[str, Any]] = None, run_number: int = 7,
                  run_id: int = 1234567, job_env: Optional[Mapping[str, str]] = None,
                  job_status: str = "success", token: str = "ghs_testtokenvalue0000000000000000000",  # noqa: S107 - a fake token
-                 debug: bool = False, timeout: float = 240) -> None:
+                 debug: bool = False, head_ref: str = "", timeout: float = 240) -> None:
         self.action_dir = action_dir
         self.metadata: dict[str, Any] = yaml.safe_load((action_dir / "action.yml").read_text(encoding="utf-8"))
         self.workspace = workspace
@@ -141,7 +141,7 @@ class CompositeRunner:
             "run_id": str(run_id), "run_number": str(run_number), "run_attempt": "1",
             "server_url": "https://github.com", "api_url": "https://api.github.com",
             "workflow": "CI", "job": "report", "actor": "octocat", "workspace": str(workspace),
-            "token": token, "head_ref": "", "base_ref": "",
+            "token": token, "head_ref": head_ref, "base_ref": "",
         }
         self.runner: dict[str, Any] = {
             "os": "Linux", "arch": "X64", "name": "emulated", "temp": str(runner_temp),
@@ -151,7 +151,7 @@ class CompositeRunner:
         self.base_env.update({
             "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(workspace),
             "GITHUB_REPOSITORY": repository, "GITHUB_REPOSITORY_OWNER": self.github["repository_owner"],
-            "GITHUB_SHA": sha, "GITHUB_REF": ref, "GITHUB_REF_NAME": ref_name,
+            "GITHUB_SHA": sha, "GITHUB_REF": ref, "GITHUB_HEAD_REF": head_ref, "GITHUB_REF_NAME": ref_name,
             "GITHUB_REF_TYPE": self.github["ref_type"], "GITHUB_EVENT_NAME": event_name,
             "GITHUB_EVENT_PATH": str(event_path), "GITHUB_RUN_ID": str(run_id),
             "GITHUB_RUN_NUMBER": str(run_number), "GITHUB_RUN_ATTEMPT": "1",
