@@ -78,6 +78,17 @@ class DevOpsClient:
         with httpx.Client(headers={"User-Agent": USER_AGENT}, follow_redirects=False) as http:
             yield cls(connection, http)
 
+    @contextmanager
+    def budget(self, seconds: float) -> Iterator[None]:
+        """Run a block under a deadline of at most ``seconds`` (never beyond the client's own)."""
+        outer = self.deadline
+        inner = Deadline(min(seconds, outer.remaining()))
+        self.deadline = self.tokens.deadline = inner
+        try:
+            yield
+        finally:
+            self.deadline = self.tokens.deadline = outer
+
     def renew_deadline(self, seconds: Optional[float] = None) -> None:
         """Start a fresh deadline (default: the connection's timeout) for the requests that follow.
 
@@ -101,6 +112,9 @@ class DevOpsClient:
         self.requests += 1
         response = send_with_retries(lambda timeout: self.http.get(url, timeout=timeout),
                                      deadline=self.deadline, what="cloud ID lookup")
+        if response.status_code >= 500:
+            raise UnreachableError(f"cloud ID lookup: {url} answered HTTP {response.status_code}",
+                                   hint="try again later, or give --cloud-id")
         try:
             cloud_id = str(response.json()["cloudId"]) if response.status_code == 200 else ""
         except (ValueError, KeyError, TypeError):
@@ -168,6 +182,11 @@ class DevOpsClient:
             raise NotFoundError(f"{method} {kind}: not found (HTTP 404)", hint="check the site and the IDs")
         if status == 413:
             raise ApiError("Jira says the request is too large", hint="send fewer or smaller items")
+        if status >= 500:
+            # A server-side failure (e.g. 501 from a proxy in front of Jira) is no verdict on the request:
+            # unreachable, so the report is kept in the outbox rather than dropped.
+            raise UnreachableError(f"{method} {kind}: Jira answered HTTP {status}: {error_messages(response)}",
+                                   hint="try again later")
         raise ApiError(f"Jira answered HTTP {status}: {error_messages(response)}")
 
     # --- operations -----------------------------------------------------------------------------------

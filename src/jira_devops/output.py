@@ -55,6 +55,8 @@ class Printer:
             self.warning(f"Jira does not know {association.get('associationType', 'association')} {values}")
         if result.gate_exit_code and result.gate_message:
             print(redact(f"error: {result.gate_message}"), file=self.err)
+        if result.undelivered is not None:
+            print(redact(f"error: {result.undelivered.one_line()}"), file=self.err)
         if self.as_json:
             self.json(result.to_json())
             return

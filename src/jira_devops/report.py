@@ -8,7 +8,8 @@ return a :class:`ReportResult`.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
@@ -23,6 +24,7 @@ from jira_devops.settings import Settings
 
 if TYPE_CHECKING:
     from jira_devops.connection import Connection
+    from jira_devops.errors import JiraDevopsError
     from jira_devops.gating import GateEvent
 
 
@@ -47,14 +49,17 @@ class ReportResult:
     gate_message: Optional[str] = None
     gate_exit_code: int = ExitCode.OK
     outboxed: int = 0
+    undelivered: Optional[JiraDevopsError] = None
     requests: int = 0
     ci_provider: str = "generic"
 
     @property
     def exit_code(self) -> int:
-        """0 when everything sent was accepted, 1 when Jira rejected something; a gate's code otherwise."""
+        """0 if all was accepted, 1 if Jira rejected some, 4 (3) if kept in the outbox; a gate's code first."""
         if self.gate_exit_code:
             return self.gate_exit_code
+        if self.undelivered is not None:
+            return self.undelivered.exit_code
         return ExitCode.REJECTED if self.rejected else ExitCode.OK
 
     def to_json(self) -> dict[str, Any]:
@@ -77,6 +82,7 @@ class ReportResult:
             "gateMessage": self.gate_message,
             "unknownAssociations": self.unknown_associations,
             "outboxed": self.outboxed,
+            "undelivered": self.undelivered.one_line() if self.undelivered else None,
             "requests": self.requests,
             "warnings": self.warnings,
             "notes": self.notes,
@@ -132,11 +138,27 @@ def _test_info(settings: Settings) -> Optional[dict[str, int]]:
     return info
 
 
+@contextmanager
+def _payload_checks(kind: str) -> Iterator[None]:
+    """A value the API's schema refuses is the user's to fix: a one-line usage error, not a crash."""
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    try:
+        yield
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or kind
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        raise UsageError(f"the {kind} cannot be sent: {where}: {first['msg']} (got {first.get('input')!r:.80})"
+                         f"{more}", hint="fix the flag or setting that gives it") from None
+
+
 def prepare_build(settings: Settings, ci: CiContext) -> tuple[Prepared, KeyDiscovery]:
     """The build payload and the keys it carries, without sending anything."""
     facts = git_facts(settings.repo)
     keys = discover_keys(settings, ci)
-    prepared = build_item(settings, ci, facts, keys.key_names(), test_info=_test_info(settings))
+    with _payload_checks("build"):
+        prepared = build_item(settings, ci, facts, keys.key_names(), test_info=_test_info(settings))
     return prepared, keys
 
 
@@ -144,7 +166,8 @@ def prepare_deployment(settings: Settings, ci: CiContext) -> tuple[Prepared, Key
     """The deployment payload and the keys it carries, without sending anything."""
     facts = git_facts(settings.repo)
     keys = discover_keys(settings, ci)
-    prepared = deployment_item(settings, ci, facts, keys.key_names(), duration=settings.duration)
+    with _payload_checks("deployment"):
+        prepared = deployment_item(settings, ci, facts, keys.key_names(), duration=settings.duration)
     return prepared, keys
 
 
@@ -169,10 +192,11 @@ def _report(command: str, kind: str, settings: Settings, prepared: Prepared, key
                                "was sent (name one with --issue-key, or put it in the branch name or "
                                "a commit message)")
         return result
-    result.bodies = request_bodies(kind, [item], parse_properties(settings.property))
+    with _payload_checks(kind[:-1]):
+        result.bodies = request_bodies(kind, [item], parse_properties(settings.property))
     if connection is None:
         return result
-    send(connection, result)
+    send(connection, result, outbox=settings.outbox)
     if settings.gate:
         from jira_devops.gating import gate_reported_deployment  # noqa: PLC0415
 
@@ -180,13 +204,27 @@ def _report(command: str, kind: str, settings: Settings, prepared: Prepared, key
     return result
 
 
-def send(connection: Connection, result: ReportResult) -> None:
-    """Submit the result's request bodies and fold Jira's answers into it."""
-    from jira_devops.client import DevOpsClient  # noqa: PLC0415 - httpx only when sending
+def send(connection: Connection, result: ReportResult, *, outbox: Optional[str] = None) -> None:
+    """Submit the result's request bodies and fold Jira's answers into it.
 
+    Older reports waiting in the outbox go first; bodies that cannot be delivered are kept in the outbox
+    (``outbox``: its folder, default the user's state dir, ``off`` for none). See :mod:`jira_devops.delivery`.
+    """
+    from jira_devops import delivery  # noqa: PLC0415
+    from jira_devops.client import DevOpsClient  # noqa: PLC0415 - httpx only when sending
+    from jira_devops.outbox import open_outbox  # noqa: PLC0415
+
+    box = open_outbox(outbox)
     with DevOpsClient.open(connection) as client:
-        for body in result.bodies:
-            outcome = client.submit(result.kind, body)  # type: ignore[arg-type]
+        blocked = delivery.flush_before_report(client, box, connection, result)
+        for index, body in enumerate(result.bodies):
+            try:
+                if blocked is not None:
+                    raise blocked
+                outcome = client.submit(result.kind, body)  # type: ignore[arg-type]
+            except delivery.UNDELIVERED as error:
+                delivery.keep_undelivered(box, connection, result, result.bodies[index:], error)
+                break
             result.accepted.extend(outcome.accepted)
             result.rejected.extend(outcome.rejected)
             for key in outcome.unknown_issue_keys:

@@ -1,8 +1,10 @@
 """The retry policy: which failures are worth another try, how long to wait, and when to give up.
 
-Retried: connection errors, timeouts, 429 and 5xx. A ``Retry-After`` header (seconds or an HTTP date) or
-``X-RateLimit-Reset`` (ISO-8601) is honoured; otherwise exponential back-off with jitter. Everything is
-bounded by one deadline, so a hung Jira never holds a pipeline past ``--timeout``.
+Retried: connection errors, timeouts, 408, 429 and every 5xx except 501 (Not Implemented) and 505 (HTTP
+Version Not Supported), which say the request can never work as sent, so waiting cannot help. A
+``Retry-After`` header (seconds or an HTTP date) or ``X-RateLimit-Reset`` (ISO-8601) is honoured; otherwise
+exponential back-off with jitter. A wait that would end after the deadline is not started: the call gives
+up at once. Everything is bounded by one deadline, so a hung Jira never holds a pipeline past ``--timeout``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from jira_devops.errors import UnreachableError
 
 log = logging.getLogger("jira_devops.retry")
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+NEVER_RETRIED_5XX = frozenset({501, 505})
 MAX_ATTEMPTS = 8
 _backoff = wait_exponential(multiplier=0.5, max=8.0) + wait_random(0, 0.5)
 
@@ -49,6 +51,11 @@ class Deadline:
         """An httpx timeout that cannot outlive the deadline."""
         left = max(0.05, self.remaining())
         return httpx.Timeout(min(left, 30.0), connect=min(left, 10.0))
+
+
+def is_retryable_status(status: int) -> bool:
+    """True for answers that mean "try again later": 408, 429 and 5xx other than 501 and 505."""
+    return status in (408, 429) or (500 <= status <= 599 and status not in NEVER_RETRIED_5XX)
 
 
 class RetryableResponse(Exception):
@@ -124,7 +131,7 @@ def send_with_retries(
         nonlocal attempts
         attempts += 1
         response = send(deadline.request_timeout())
-        if response.status_code in RETRY_STATUSES:
+        if is_retryable_status(response.status_code):
             raise RetryableResponse(response)
         return response
 

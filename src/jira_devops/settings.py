@@ -96,8 +96,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("token_cache", "bool", "cache the access token between invocations (default on)", _CONN),
     Option("cache_dir", "str", "where the token cache lives (default: the user's cache dir)", _CONN,
            metavar="DIR"),
-    Option("outbox", "str", "directory keeping reports that could not be delivered", (*_CONN, "outbox"),
-           metavar="DIR"),
+    Option("outbox", "str", "folder keeping reports that could not be delivered (default: the user's state "
+           "dir; 'off' for none)", (*_CONN, "outbox"), metavar="DIR"),
     # --- output ---------------------------------------------------------------------------------------
     Option("dry_run", "bool", "print the request bodies that would be sent; touch no network", ("output",)),
     Option("json", "bool", "print the result as one JSON object", ("output", "view")),
@@ -118,8 +118,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("url", "str", "link to this run in the CI", _REPORT, metavar="URL"),
     Option("description", "str", "description of this build or deployment", _REPORT, metavar="TEXT"),
     Option("label", "str", "label, e.g. the version", _REPORT, metavar="TEXT"),
-    Option("commit", "str", "commit SHA that was built or deployed (default: HEAD)", _REPORT, metavar="SHA"),
-    Option("branch", "str", "branch that was built (default: from the CI, else git)", _REPORT,
+    Option("commit", "str", "commit SHA that was built or deployed (default: HEAD)", (*_REPORT, *_KEYS),
+           metavar="SHA"),
+    Option("branch", "str", "branch that was built (default: from the CI, else git)", (*_REPORT, *_KEYS),
            metavar="NAME"),
     Option("repository_url", "str", "repository URL for commit references", _REPORT, metavar="URL"),
     Option("property", "list", "k=v property to attach (at most 5); lets you delete by property",

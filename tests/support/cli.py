@@ -18,6 +18,10 @@ _DROPPED_PREFIXES = (
 )
 
 
+# Everything the CLI printed in this test run (see support.secret_sweep).
+OUTPUTS: list[str] = []
+
+
 def clean_environment(extra: Optional[Mapping[str, str]] = None) -> dict[str, str]:
     """``os.environ`` without CI, Jira and GitHub variables, plus ``extra``."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(_DROPPED_PREFIXES)}
@@ -28,5 +32,7 @@ def clean_environment(extra: Optional[Mapping[str, str]] = None) -> dict[str, st
 def run_cli(*args: str, env: Optional[Mapping[str, str]] = None, cwd: Optional[Union[str, Path]] = None,
             timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run ``python -m jira_devops ARGS`` and capture its output (never raises on a non-zero exit)."""
-    return subprocess.run([sys.executable, "-m", "jira_devops", *args], cwd=cwd, env=clean_environment(env),
+    done = subprocess.run([sys.executable, "-m", "jira_devops", *args], cwd=cwd, env=clean_environment(env),
                           capture_output=True, text=True, timeout=timeout, check=False)
+    OUTPUTS.extend((done.stdout, done.stderr))  # searched for secrets at the end of the run
+    return done

@@ -1,0 +1,225 @@
+"""Issue keys in text: the rule that finds them, and the collection that remembers where each came from.
+
+Pure functions and values only (no I/O). The default rule is Jira's: a project key starts with an
+upper-case letter A-Z, continues with A-Z, 0-9 or ``_`` (two characters at least), then ``-`` and digits;
+the key must not be glued to an ASCII letter or digit on either side. ``TEST-123-add-feature`` gives
+``TEST-123``; ``feature/ABC-1_x``, ``[ABC-1]`` and ``ABC-1:`` match; ``xABC-1``, ``ABC-1x`` and ``abc-1``
+do not. Like Jira's own matcher, only ASCII letters and digits count as glue, so text in scripts written
+without spaces (``修复ABC-12``) still yields the key.
+
+Commit messages are scanned as bytes (the default rule is ASCII, so UTF-8 and legacy encodings alike
+work without decoding); branch names, PR titles and custom ``--key-pattern`` rules work on text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple, Optional, Union
+
+from jira_devops.errors import UsageError
+
+# The lookbehind sits after the first letter on purpose: the regex engine can then skip ahead to
+# upper-case letters instead of testing the lookbehind at every position (about 1.6x faster).
+_DEFAULT_RULE = r"[A-Z](?<![A-Za-z0-9][A-Z])[A-Z0-9_]+-[0-9]+(?![A-Za-z0-9])"
+_IGNORE_CASE_RULE = r"[A-Za-z](?<![A-Za-z0-9][A-Za-z])[A-Za-z0-9_]+-[0-9]+(?![A-Za-z0-9])"
+_PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]+", re.ASCII)
+# Each key names at most this many commits among its sources (the newest); the others are only counted.
+MAX_COMMIT_SOURCES = 3
+
+
+class FoundKey(NamedTuple):
+    """An issue key and where it was found (``explicit``, ``branch``, ``pr-title``, ``commit:<sha7>``).
+
+    ``commits`` counts every commit of the range that mentions the key; ``sources`` names at most
+    :data:`MAX_COMMIT_SOURCES` of them (the newest). A named tuple: a large range yields tens of
+    thousands of these, and tuples are cheap to make.
+    """
+
+    key: str
+    sources: tuple[str, ...]
+    commits: int = 0
+
+
+@dataclass(frozen=True)
+class KeyRule:
+    """A compiled rule for issue keys: how to find them, whether to upper-case, which projects to keep."""
+
+    text_pattern: re.Pattern[str]
+    bytes_pattern: Optional[re.Pattern[bytes]]  # None for custom rules: those run on decoded text
+    group: Union[int, str]
+    upper: bool
+    projects: Optional[frozenset[str]]
+    custom: bool
+
+    def find(self, text: str) -> list[str]:
+        """The keys in ``text``, in order of appearance (duplicates kept)."""
+        if not text:
+            return []
+        if self.group == 0:  # the pattern has no groups, so findall gives whole matches
+            found = self.text_pattern.findall(text)
+        else:
+            found = [m.group(self.group) for m in self.text_pattern.finditer(text)]
+        return self._finish([key for key in found if key])
+
+    def find_in_message(self, message: bytes) -> list[str]:
+        """The keys in a raw commit message (bytes in whatever encoding the commit used)."""
+        return [key if isinstance(key, str) else key.decode("ascii") for key in self.commit_finder()(message)]
+
+    def commit_finder(self) -> Callable[[bytes], Sequence[Union[str, bytes]]]:
+        """The fastest function giving the keys of a raw message: ASCII bytes for the built-in rules
+        (already upper-cased), text for custom rules."""
+        pattern = self.bytes_pattern
+        if pattern is None:
+            return lambda message: self.find(message.decode("utf-8", "replace"))
+        if self.upper:
+            return lambda message: [key.upper() for key in pattern.findall(message)]
+        return pattern.findall
+
+    def _finish(self, keys: list[str]) -> list[str]:
+        if self.upper:
+            keys = [key.upper() for key in keys]
+        if self.projects is not None and self.custom:
+            keys = [key for key in keys if project_of(key) in self.projects]
+        return keys
+
+    def is_key(self, text: str) -> bool:
+        """Whether ``text`` is exactly one key under this rule."""
+        return self.find(text) == [text.upper() if self.upper else text]
+
+
+def project_of(key: str) -> str:
+    """The project part of a key: everything before the last ``-``."""
+    return key.rpartition("-")[0]
+
+
+def make_rule(*, ignore_case: bool = False, projects: Sequence[str] = (),
+              pattern: Optional[str] = None) -> KeyRule:
+    """Compile the key rule from the settings; a :class:`UsageError` names the flag to fix."""
+    wanted = _project_keys(projects)
+    if pattern is not None:
+        return _custom_rule(pattern, ignore_case=ignore_case, projects=wanted)
+    if wanted:
+        names = "|".join(re.escape(project) for project in sorted(wanted, key=len, reverse=True))
+        if ignore_case:
+            names = f"(?i:{names})"
+        source = f"(?<![A-Za-z0-9])(?:{names})-[0-9]+(?![A-Za-z0-9])"
+    else:
+        source = _IGNORE_CASE_RULE if ignore_case else _DEFAULT_RULE
+    return KeyRule(
+        text_pattern=re.compile(source, re.ASCII),
+        bytes_pattern=re.compile(source.encode("ascii")),
+        group=0,
+        upper=ignore_case,
+        projects=wanted or None,
+        custom=False,
+    )
+
+
+def _project_keys(projects: Sequence[str]) -> frozenset[str]:
+    keys = set()
+    for project in projects:
+        key = project.strip().upper()
+        if not _PROJECT_KEY.fullmatch(key):
+            raise UsageError(f"--project {project!r} is not a Jira project key",
+                             hint="a project key is a letter then letters, digits or _, e.g. ABC")
+        keys.add(key)
+    return frozenset(keys)
+
+
+def _custom_rule(pattern: str, *, ignore_case: bool, projects: frozenset[str]) -> KeyRule:
+    try:
+        compiled = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+    except re.error as error:
+        raise UsageError(f"--key-pattern is not a valid regular expression: {error}",
+                         hint="check the brackets and escapes") from None
+    except (OverflowError, RecursionError):
+        raise UsageError("--key-pattern is too complex to compile") from None
+    group: Union[int, str]
+    if compiled.groups == 0:
+        group = 0
+    elif "key" in compiled.groupindex:
+        group = "key"
+    elif compiled.groups == 1:
+        group = 1
+    else:
+        raise UsageError(f"--key-pattern has {compiled.groups} groups, so which one is the key is unclear",
+                         hint="use one group, name it (?P<key>...), or make the others (?:...)")
+    if compiled.match(""):
+        raise UsageError("--key-pattern matches empty text", hint="require at least one character")
+    return KeyRule(text_pattern=compiled, bytes_pattern=None, group=group, upper=ignore_case,
+                   projects=projects or None, custom=True)
+
+
+class KeyCollector:
+    """Keys in first-seen order with their sources; a source is recorded once per key.
+
+    Commit sources are capped per key (:data:`MAX_COMMIT_SOURCES`) and otherwise counted, so memory
+    grows with the number of distinct keys, never with the number of commits.
+    """
+
+    def __init__(self) -> None:
+        self._sources: dict[str, list[str]] = {}
+        # Keys found in commits, as the rule returned them (bytes for the default rule), in first-seen
+        # order, with their commit count and the first SHAs; converted to str once, in found().
+        self._commit_counts: dict[Union[str, bytes], int] = {}
+        self._commit_shas: dict[Union[str, bytes], list[bytes]] = {}
+        self._raw_is_bytes = False
+
+    def add(self, keys: Iterable[str], source: str) -> None:
+        """Record ``keys`` as found in ``source`` (``explicit``, ``branch``, ``pr-title``...)."""
+        for key in keys:
+            sources = self._sources.get(key)
+            if sources is None:
+                self._sources[key] = [source]
+            elif source not in sources:
+                sources.append(source)
+
+    def forget_commits(self) -> None:
+        """Drop what :meth:`scan_commits` recorded (the other sources stay)."""
+        self._commit_counts.clear()
+        self._commit_shas.clear()
+
+    def scan_commits(self, blocks: Iterable[tuple[Sequence[bytes], Sequence[bytes]]], rule: KeyRule) -> None:
+        """Record the keys of each block of commits ``(shas, messages)``, newest first.
+
+        This loop runs once per commit of the range, so it works on raw bytes and keeps only what each
+        key needs: a count and its first SHAs.
+        """
+        counts = self._commit_counts
+        first_shas = self._commit_shas
+        find = rule.commit_finder()
+        self._raw_is_bytes = rule.bytes_pattern is not None
+        for shas, messages in blocks:
+            for sha, message in zip(shas, messages):
+                keys = find(message)
+                if not keys:
+                    continue
+                for key in dict.fromkeys(keys) if len(keys) > 1 else keys:
+                    count = counts.get(key)
+                    if count is None:
+                        counts[key] = 1
+                        first_shas[key] = [sha]
+                    else:
+                        counts[key] = count + 1
+                        if count < MAX_COMMIT_SOURCES:
+                            first_shas[key].append(sha)
+
+    def found(self) -> tuple[FoundKey, ...]:
+        """Every key in first-seen order, its sources (commits last) and its commit count."""
+        counts = self._commit_counts
+        first_shas = self._commit_shas
+        encoded = self._raw_is_bytes
+        result = []
+        for key, sources in self._sources.items():
+            raw: Union[str, bytes] = key.encode() if encoded else key
+            count = counts.get(raw, 0)
+            commits = ["commit:" + sha[:7].decode() for sha in first_shas[raw]] if count else []
+            result.append(FoundKey(key, (*sources, *commits), count))
+        for raw, count in counts.items():
+            key = raw.decode() if isinstance(raw, bytes) else raw
+            if key not in self._sources:
+                result.append(FoundKey(key, tuple(["commit:" + sha[:7].decode() for sha in first_shas[raw]]),
+                                       count))
+        return tuple(result)

@@ -1,0 +1,70 @@
+"""Fixtures for the reliability tests: a mocked Atlassian API (respx), a connection to it, an outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import respx
+
+from jira_devops.connection import Connection
+from jira_devops.outbox import Outbox
+from jira_devops.redact import forget_secrets
+from support.core_http import API, CLOUD_ID, SECRET, TOKEN
+
+
+@pytest.fixture
+def connection(tmp_path: Path) -> Connection:
+    """A connection with a short deadline and its token cache in this test's temp dir."""
+    return Connection(api_url=API, site_url=None, cloud_id=None, client_id="client-1", client_secret=SECRET,
+                      timeout=5.0, use_token_cache=True, cache_dir=tmp_path / "cache")
+
+
+@pytest.fixture
+def box(tmp_path: Path) -> Outbox:
+    """An empty outbox in this test's temp dir."""
+    return Outbox(tmp_path / "outbox")
+
+
+@pytest.fixture
+def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Retry waits are recorded instead of slept."""
+    waits: list[float] = []
+    monkeypatch.setattr("tenacity.nap.time.sleep", waits.append)
+    return waits
+
+
+@pytest.fixture
+def api() -> Iterator[respx.MockRouter]:
+    """A respx router for the API with a working token endpoint and tenant_info."""
+    with respx.mock(base_url=API, assert_all_called=False) as router:
+        router.post("/oauth/token", name="token").respond(
+            200, json={"access_token": TOKEN, "expires_in": 3600, "token_type": "Bearer"})
+        router.get("/_edge/tenant_info", name="tenant").respond(200, json={"cloudId": CLOUD_ID})
+        yield router
+    forget_secrets()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository on branch ABC-12-login whose remote names acme/app."""
+    import subprocess
+
+    folder = tmp_path / "app"
+    folder.mkdir()
+    for args in (["init", "-q", "-b", "ABC-12-login"], ["remote", "add", "origin", "https://github.com/acme/app.git"],
+                 ["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty",
+                  "-m", "OPS-7 fix the login form"]):
+        subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the fault suite's table: scenario, requests made, exit code, accepted, in the outbox, lost."""
+    from support.fault_table import ROWS, table
+
+    if ROWS:
+        terminalreporter.section("fault injection: every report accepted or in the outbox")
+        for line in table():
+            terminalreporter.write_line(line)
