@@ -14,11 +14,10 @@ from typing import Any, Optional
 from urllib.parse import urlsplit, urlunsplit
 
 from jira_devops._version import __version__
+from jira_devops.ci import states as ci_states
 from jira_devops.ci.context import CiContext
 from jira_devops.errors import UsageError
 from jira_devops.models import (
-    BUILD_STATES,
-    DEPLOYMENT_STATES,
     ENVIRONMENT_TYPES,
     MAX_ASSOCIATION_VALUES,
     MAX_ISSUE_KEYS,
@@ -32,23 +31,6 @@ from jira_devops.settings import Settings
 GATING_COMMAND = "initiate_deployment_gating"
 PRODUCT = f"jira-devops {__version__}"
 _API_KEY = re.compile(r"^\w{1,255}-\d{1,255}$")
-
-# What CIs call a job's outcome, mapped to Jira's words. Jira's own words map to themselves.
-_STATE_WORDS: dict[str, str] = {
-    "success": "successful", "succeeded": "successful", "successful": "successful", "passed": "successful",
-    "pass": "successful", "ok": "successful", "fixed": "successful", "succeededwithissues": "successful",
-    "failure": "failed", "failed": "failed", "fail": "failed", "error": "failed", "errored": "failed",
-    "broken": "failed", "unstable": "failed", "still_failing": "failed",
-    "cancelled": "cancelled", "canceled": "cancelled", "aborted": "cancelled", "stopped": "cancelled",
-    "killed": "cancelled", "skipped": "cancelled", "not_built": "cancelled", "timed_out": "failed",
-    "running": "in_progress", "in_progress": "in_progress", "started": "in_progress",
-    "inprogress": "in_progress", "building": "in_progress",
-    "pending": "pending", "queued": "pending", "waiting": "pending", "scheduled": "pending",
-    "blocked": "pending", "created": "pending",
-    "unknown": "unknown",
-    "rolled_back": "rolled_back", "rollback": "rolled_back", "rolledback": "rolled_back",
-}
-
 
 @dataclass
 class Prepared:
@@ -81,13 +63,11 @@ def now_iso() -> str:
 
 def map_state(word: str, kind: str) -> str:
     """Jira's state for a CI word (``success``, ``FAILURE``, ``aborted``, ...); ``UsageError`` if unknown."""
-    allowed = BUILD_STATES if kind == "build" else DEPLOYMENT_STATES
-    key = word.strip().lower().replace("-", "_").replace(" ", "_")
-    state = _STATE_WORDS.get(key)
-    if state is None or state not in allowed:
+    try:
+        return ci_states.map_state(word, kind)
+    except ValueError:
         raise UsageError(f"state {word!r} is not a {kind} state",
-                         hint=f"use one of {', '.join(allowed)} (or a CI word like success, failure, aborted)")
-    return state
+                         hint=f"use one of {', '.join(ci_states.accepted_words(kind))}") from None
 
 
 def slugify(name: str) -> str:

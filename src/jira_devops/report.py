@@ -175,6 +175,7 @@ def _report(command: str, kind: str, settings: Settings, prepared: Prepared, key
             ci: CiContext, progress: Optional[Callable[[GateEvent], None]] = None) -> ReportResult:
     result = ReportResult(command=command, kind=kind, keys=keys, dry_run=bool(settings.dry_run),
                           ci_provider=ci.provider)
+    result.warnings.extend(ci.notes)
     result.warnings.extend(keys.warnings)
     result.warnings.extend(prepared.warnings)
     result.notes.extend(prepared.notes)

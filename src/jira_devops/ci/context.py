@@ -11,7 +11,10 @@ class CiContext:
     """What a CI provider's environment tells us about the current run.
 
     Every field is optional: a provider fills what it knows, and explicit settings always win over it.
-    Identities are stable across runs: ``pipeline_id`` never contains a run id.
+    Identities are stable across runs: ``pipeline_id`` never contains a run id. ``commit`` is the commit
+    the change is about (for a pull request its head, not a merge commit the CI made), and
+    ``previous_commit`` the CI's "previous successful" or "before" commit when it knows one.
+    ``detected_by`` names the variable that identified the provider; ``notes`` are warnings to show.
     """
 
     provider: str = "generic"
@@ -31,7 +34,11 @@ class CiContext:
     repository_url: Optional[str] = None
     job_status: Optional[str] = None
     environment_name: Optional[str] = None
+    detected_by: Optional[str] = None
+    notes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The context as a JSON-ready dict."""
-        return asdict(self)
+        data = asdict(self)
+        data["notes"] = list(self.notes)
+        return data

@@ -8,6 +8,7 @@ Each module defines ``NAME``, ``HELP``, ``GROUPS`` (the setting groups it takes,
 COMMAND_MODULES: tuple[str, ...] = (
     "jira_devops.commands.report_build",
     "jira_devops.commands.report_deploy",
+    "jira_devops.commands.context",
     "jira_devops.commands.keys",
     "jira_devops.commands.gate_status",
     "jira_devops.commands.get_build",
