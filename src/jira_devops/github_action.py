@@ -242,7 +242,7 @@ class ReportedItem:
     state: str
     environment: str
     keys: tuple[str, ...]
-    outcome: str  # accepted | rejected | not sent | no answer
+    outcome: str  # accepted | rejected | not sent | outboxed | no answer
     reasons: tuple[str, ...] = ()
 
 
@@ -278,6 +278,8 @@ def _reported(kind: str, entry: Mapping[str, Any], result: Mapping[str, Any], ac
         outcome = "rejected"
     elif key in accepted:
         outcome = "accepted"
+    elif result.get("outboxed"):
+        outcome = "outboxed"
     else:
         outcome = "no answer"
     environment = entry.get("environment") or {}
@@ -325,7 +327,7 @@ def site_url(environ: Mapping[str, str]) -> Optional[str]:
 
 
 _OUTCOME_MARK = {"accepted": "✅ accepted", "rejected": "❌ rejected", "not sent": "dry run: not sent",
-                 "no answer": "⚠️ no answer"}
+                 "outboxed": "⚠️ kept in the outbox", "no answer": "⚠️ no answer"}
 
 
 def summary_markdown(command: str, run: CliRun, site: Optional[str]) -> str:

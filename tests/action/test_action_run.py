@@ -116,6 +116,7 @@ def test_unreachable_jira_fails_the_step_with_exit_4(make_runner: RunnerFactory)
     assert run.outputs["exit-code"] == "4"
     assert [a.level for a in run.annotations if a.level == "error"] == ["error"]
     assert "Error:" in run.summary
+    assert "⚠️ kept in the outbox" in run.summary
     _secret_only_in_masks(run)
 
 
