@@ -92,14 +92,16 @@ def settings_environment(environ: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
-def secrets_to_mask(env: Mapping[str, str]) -> list[str]:
-    """Secret values in the CLI's environment, and encoded forms a request log could show."""
+def secrets_to_mask(environ: Mapping[str, str]) -> list[str]:
+    """Secret values given as inputs or settings variables, and encoded forms a request log could show."""
     values: list[str] = []
-    for option in OPTIONS:
-        value = env.get(option.env_var, "")
-        if option.secret and value.strip():
-            for form in (value, value.strip(), quote(value, safe="")):
-                if form and form not in values:
+    for option in ACTION_OPTIONS:
+        if not option.secret:
+            continue
+        for name in (input_env_name(option.action_input), option.env_var):
+            value = environ.get(name, "")
+            for form in (value, value.strip(), quote(value, safe="")) if value.strip() else ():
+                if form not in values:
                     values.append(form)
     return values
 
@@ -421,9 +423,9 @@ def main(environ: Optional[Mapping[str, str]] = None, log: Optional[TextIO] = No
     out = log or sys.stdout
     command = environ.get(input_env_name("command"), "").strip()
     env: dict[str, str] = dict(environ)
+    _print_all((f"::add-mask::{escape_data(secret)}" for secret in secrets_to_mask(environ)), out)
     try:
         env = settings_environment(environ)
-        _print_all((f"::add-mask::{escape_data(secret)}" for secret in secrets_to_mask(env)), out)
         if not command:
             raise ConfigError("input command is empty", hint=f"use one of {', '.join(COMMANDS)}")
         arguments = cli_arguments(command)

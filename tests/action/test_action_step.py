@@ -169,3 +169,13 @@ def test_the_summary_links_the_gate_change_requests() -> None:
     assert "Gate: **awaiting**" in text
     assert "Change requests: [CHG-4](https://acme.atlassian.net/browse/CHG-4)" in text
     assert "Exit code 6." in text
+
+
+def test_secrets_are_masked_before_any_input_is_checked(tmp_path: Path) -> None:
+    out = io.StringIO()
+    code = main({"JIRA_DEVOPS_INPUT_COMMAND": "build", "JIRA_DEVOPS_INPUT_FAIL_ON_ERROR": "perhaps",
+                 "JIRA_DEVOPS_INPUT_CLIENT_SECRET": "input-secret-1", "JIRA_CLIENT_SECRET": "env-secret-22"}, out)
+    lines = out.getvalue().splitlines()
+    assert code == 2
+    assert lines[:2] == ["::add-mask::input-secret-1", "::add-mask::env-secret-22"]
+    assert lines[2].startswith("::error title=jira-devops::input fail-on-error:")
