@@ -1,4 +1,4 @@
-"""Fixtures for driving action.yml: a runner emulation over a real git workspace, one tool cache per session."""
+"""Fixtures for driving action.yml: a runner emulation over a real git workspace, one tool cache per test run."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ SECRET = "s3cr3t-Action-Value-9f8e7d"
 
 @pytest.fixture(scope="session")
 def tool_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The runner's tool cache, shared by the session so the action installs itself once."""
+    """The runner's tool cache, shared by the whole test run so the action installs itself once."""
     return tmp_path_factory.mktemp("hostedtoolcache")
 
 
@@ -38,14 +38,14 @@ def build_runner(base: Path, tool_cache: Path, *, messages: tuple[str, ...] = ("
 
 @pytest.fixture(scope="session")
 def first_run(tmp_path_factory: pytest.TempPathFactory, tool_cache: Path) -> ActionRun:
-    """The session's first run of the action: it installs the tool into the empty tool cache."""
+    """The first run of the action in this test run: it installs the tool into the empty tool cache."""
     runner = build_runner(tmp_path_factory.mktemp("first-run"), tool_cache)
     return runner.run({"command": "build", "dry-run": "true", "build-number": "1", "url": "https://ci.example.com/1"})
 
 
 @pytest.fixture
 def make_runner(tmp_path: Path, tool_cache: Path, first_run: ActionRun) -> RunnerFactory:
-    """Build a runner emulation over a fresh workspace (after the session's first run installed the tool)."""
+    """Build a runner emulation over a fresh workspace (after the first run installed the tool)."""
 
     def factory(**options: Any) -> CompositeRunner:
         return build_runner(tmp_path, tool_cache, **options)
