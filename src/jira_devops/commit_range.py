@@ -11,7 +11,6 @@ what is there is read, and ``--deepen`` fetches just enough (at most ``--max-com
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -162,12 +161,9 @@ class _Planner:
         return plan
 
     def last_deploy(self, ci: CiContext) -> CommitRange:
-        try:
-            history = importlib.import_module("jira_devops.deploy_history")
-        except ModuleNotFoundError:
-            raise UsageError("--since last-deploy needs deploy history support, which this installation "
-                             "lacks", hint="use --since REF or --since-tag GLOB") from None
-        last = history.find_last_deploy(self.settings, ci, self.repo.path)
+        from jira_devops.deploy_history import find_last_deploy  # noqa: PLC0415 - only for this mode
+
+        last = find_last_deploy(self.settings, ci, self.repo.path)
         if last.base is None:
             depth = getattr(last, "first_deploy_depth", None) or self.settings.first_deploy_depth or 1
             plan = CommitRange(tip=self.head, limit=min(depth, self.limit), text=short(self.head),

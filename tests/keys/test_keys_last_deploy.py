@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from jira_devops.ci.context import CiContext
-from jira_devops.errors import UsageError
 from jira_devops.key_discovery import KeyDiscovery, discover_keys
 from jira_devops.settings import Settings
 from support.git_history import GitRepo
-
-HAS_HISTORY = importlib.util.find_spec("jira_devops.deploy_history") is not None
-needs_history = pytest.mark.skipif(not HAS_HISTORY, reason="deploy history support is not installed")
 
 
 @pytest.fixture
@@ -31,7 +26,6 @@ def last_deploy_keys(clone: GitRepo) -> KeyDiscovery:
     return discover_keys(settings, CiContext(), repo_path=clone.path)
 
 
-@needs_history
 def test_range_starts_at_the_last_deployed_commit(origin: GitRepo, tmp_path: Path) -> None:
     origin.git("update-ref", "refs/jira-devops/deploys/prod", "HEAD~2")
     clone = origin.clone(tmp_path / "clone")
@@ -40,7 +34,6 @@ def test_range_starts_at_the_last_deployed_commit(origin: GitRepo, tmp_path: Pat
     assert "last deploy" in (found.base_source or "")
 
 
-@needs_history
 def test_rollback_reads_the_commits_being_rolled_back(origin: GitRepo, tmp_path: Path) -> None:
     origin.git("update-ref", "refs/jira-devops/deploys/prod", "HEAD")
     clone = origin.clone(tmp_path / "clone")
@@ -50,14 +43,7 @@ def test_rollback_reads_the_commits_being_rolled_back(origin: GitRepo, tmp_path:
     assert any("rollback" in line for line in found.explanation)
 
 
-@needs_history
 def test_first_deploy_reads_head(origin: GitRepo, tmp_path: Path) -> None:
     clone = origin.clone(tmp_path / "clone")
     found = last_deploy_keys(clone)
     assert found.key_names() == ["ABC-6"]
-
-
-@pytest.mark.skipif(HAS_HISTORY, reason="deploy history support is installed")
-def test_without_deploy_history_support_last_deploy_is_a_usage_error(origin: GitRepo) -> None:
-    with pytest.raises(UsageError, match="--since last-deploy needs deploy history support"):
-        last_deploy_keys(origin)
