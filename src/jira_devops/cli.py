@@ -152,7 +152,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if not arguments:
             parser.print_help()
             return ExitCode.USAGE
-        args = parser.parse_args(arguments)
+        args, extra = parser.parse_known_args(arguments)
+        if extra:
+            # argparse would blame the top-level parser; the flag belongs to (and is missing from) the command.
+            prog = f"{parser.prog} {args.command}" if args.command else parser.prog
+            raise UsageError(f"{prog}: unrecognized arguments: {' '.join(extra)}", hint=f"see '{prog} --help'")
         if args.command is None:
             parser.print_help()
             return ExitCode.USAGE

@@ -70,6 +70,13 @@ def test_bad_input_is_one_line_with_the_usage_exit_code(cli: Cli, repo: Path) ->
         assert "Traceback" not in done.stderr
 
 
+def test_a_flag_another_command_takes_is_blamed_on_the_command_used(cli: Cli, repo: Path) -> None:
+    done = cli("report-deploy", "--dry-run", "--build-number", "5", cwd=repo)
+    assert done.returncode == ExitCode.USAGE
+    assert done.stderr.strip() == ("error: jira-devops report-deploy: unrecognized arguments: --build-number 5 "
+                                   "(see 'jira-devops report-deploy --help')")
+
+
 def test_missing_credentials_name_what_to_set(cli: Cli, repo: Path) -> None:
     done = cli("report-build", *BUILD_FLAGS, "--site", "acme", cwd=repo)
     assert done.returncode == ExitCode.USAGE
