@@ -121,7 +121,7 @@ def connection_from_settings(settings: Settings) -> Connection:
     secret = read_secret(settings)
     if not secret:
         raise ConfigError("no OAuth client secret given",
-                          hint="set JIRA_CLIENT_SECRET or --client-secret-file (never pass it as a flag)")
+                          hint="set JIRA_CLIENT_SECRET or --client-secret-file; it is never a flag")
     cache_dir = Path(settings.cache_dir).expanduser() if settings.cache_dir else None
     return Connection(
         api_url=api_url,
