@@ -43,6 +43,7 @@ class CommitRange:
     capped: bool = False
     text: Optional[str] = None
     base_source: Optional[str] = None
+    rollback: bool = False
     explanation: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -185,6 +186,7 @@ class _Planner:
                 return plan
             plan = self._between(self.head, deployed, f"rollback from {last.source}", given=False,
                                  base_is_head=True)
+            plan.rollback = True
             plan.explanation.insert(0, f"--since last-deploy: {short(last.base)} ({last.source}) is newer than "
                                     "HEAD, so this is a rollback: reading the commits being rolled back")
         else:

@@ -5,6 +5,8 @@ Higher-level reading of a repository (ranges, streamed logs, shallow clones) bui
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import time
 from collections.abc import Iterator, Sequence
@@ -14,6 +16,17 @@ from typing import Optional, Union
 from jira_devops.errors import GitError
 
 GIT_TIMEOUT_SECONDS = 120.0
+_URL_CREDENTIALS = re.compile(r"://[^/@\s]+@")
+
+
+def git_environment() -> dict[str, str]:
+    """The environment for git: never stop to ask for credentials on a terminal (a CI job would hang)."""
+    return {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+
+
+def _without_credentials(text: str) -> str:
+    """Git's message with any ``user:password@`` in URLs blanked out."""
+    return _URL_CREDENTIALS.sub("://***@", text)
 
 
 def run_git(args: Sequence[str], cwd: Union[str, Path], *, timeout: float = GIT_TIMEOUT_SECONDS,
@@ -22,14 +35,16 @@ def run_git(args: Sequence[str], cwd: Union[str, Path], *, timeout: float = GIT_
     final newline); raise :class:`GitError` with git's own first error line when it fails."""
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=timeout, check=False,
-                              input=input_text.encode() if input_text is not None else None)
+                              env=git_environment(),
+                              input=input_text.encode() if input_text is not None else b"")
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH", hint="install git, or pass --issue-key") from None
     except subprocess.TimeoutExpired:
         raise GitError(f"git {args[0]} took longer than {timeout:.0f}s") from None
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {reason[0] if reason else f'exit {done.returncode}'}")
+        first = _without_credentials(reason[0]) if reason else f"exit {done.returncode}"
+        raise GitError(f"git {args[0]} failed: {first}")
     return done.stdout.decode("utf-8", "replace").rstrip("\n")
 
 

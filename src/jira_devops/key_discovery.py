@@ -33,6 +33,7 @@ class KeyDiscovery:
 
     keys: tuple[FoundKey, ...] = ()
     range_used: Optional[str] = None
+    rollback: bool = False  # HEAD is older than the environment's last deploy; range_used is HEAD..base
     base_source: Optional[str] = None
     commits_read: int = 0
     warnings: tuple[str, ...] = field(default=())
@@ -97,6 +98,7 @@ def discover_keys(settings: Settings, ci: CiContext, *, repo_path: Optional[Path
     return KeyDiscovery(
         keys=collector.found(),
         range_used=plan.text,
+        rollback=plan.rollback,
         base_source=plan.base_source,
         commits_read=reader.read,
         warnings=tuple(warnings),

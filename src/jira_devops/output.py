@@ -10,6 +10,7 @@ import json
 import sys
 from typing import Any, TextIO
 
+from jira_devops.key_discovery import KeyDiscovery
 from jira_devops.redact import redact
 from jira_devops.report import ReportResult
 
@@ -79,6 +80,20 @@ def _item_name(kind: str, key: dict[str, Any]) -> str:
             f"to {key.get('environmentId')}")
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def range_line(keys: KeyDiscovery) -> str:
+    """``range: a1b2c3d..e4f5a6b, 37 commits, 12 keys (base: ...)``; a rollback says so."""
+    line = f"range: {keys.range_used}, {_count(keys.commits_read, 'commit')}, {_count(len(keys.keys), 'key')}"
+    if keys.base_source:
+        line += f" (base: {keys.base_source})"
+    if keys.rollback:
+        line += "; a rollback: these are the commits being rolled back"
+    return line
+
+
 def summary_lines(result: ReportResult) -> list[str]:
     """The human summary of a report."""
     lines: list[str] = []
@@ -98,8 +113,7 @@ def summary_lines(result: ReportResult) -> list[str]:
             flag = "  (unknown to Jira)" if found.key in unknown else ""
             lines.append(f"  {found.key:<14} from {', '.join(found.sources)}{flag}")
     if result.keys.range_used:
-        base = f", base from {result.keys.base_source}" if result.keys.base_source else ""
-        lines.append(f"commits: {result.keys.range_used} ({result.keys.commits_read} read{base})")
+        lines.append(range_line(result.keys))
     if result.gate_status:
         from jira_devops.gating import change_requests  # noqa: PLC0415
 

@@ -289,8 +289,12 @@ def _build_issue_fields(keys: list[str], warnings: list[str]) -> dict[str, Any]:
 
 
 def deployment_item(settings: Settings, ci: CiContext, git: GitFacts, keys: list[str],
-                    *, duration: Optional[int] = None) -> Prepared:
-    """The Deployment to report, from everything known about the run."""
+                    *, duration: Optional[int] = None, rollback: bool = False) -> Prepared:
+    """The Deployment to report, from everything known about the run.
+
+    ``rollback`` (the deploy history found HEAD older than what the environment ran) turns a successful
+    state nobody chose explicitly into ``rolled_back``.
+    """
     from jira_devops.models import Deployment  # noqa: PLC0415 - pydantic only when a payload is built
 
     fit = _Fitter()
@@ -304,6 +308,9 @@ def deployment_item(settings: Settings, ci: CiContext, git: GitFacts, keys: list
     identity = resolve_identity(settings, ci, git, number=settings.deployment_number,
                                 number_flag="--deployment-number")
     state, state_note = _deployment_state(settings, ci)
+    if rollback and state == "successful" and not (settings.state and settings.state.strip().lower() != "auto"):
+        state, state_note = "rolled_back", (f"HEAD is older than what {environment_name} ran before: reporting "
+                                            "'rolled_back' (pass --state to say otherwise)")
     keys = valid_keys(keys, fit.warnings)
     services = list(dict.fromkeys(settings.service_id or ()))
     if settings.gate and not services:

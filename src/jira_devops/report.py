@@ -76,6 +76,7 @@ class ReportResult:
             "keySources": {found.key: list(found.sources) for found in self.keys.keys},
             "range": self.keys.range_used,
             "rangeBase": self.keys.base_source,
+            "rollback": self.keys.rollback,
             "commitsRead": self.keys.commits_read,
             "gateStatus": self.gate_status,
             "gateDetails": self.gate_details,
@@ -167,7 +168,8 @@ def prepare_deployment(settings: Settings, ci: CiContext) -> tuple[Prepared, Key
     facts = git_facts(settings.repo)
     keys = discover_keys(settings, ci)
     with _payload_checks("deployment"):
-        prepared = deployment_item(settings, ci, facts, keys.key_names(), duration=settings.duration)
+        prepared = deployment_item(settings, ci, facts, keys.key_names(), duration=settings.duration,
+                                   rollback=keys.rollback)
     return prepared, keys
 
 
@@ -255,4 +257,25 @@ def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None,
     """
     context = ci or detect_ci(settings)
     prepared, keys = prepare_deployment(settings, context)
-    return _report("report-deploy", "deployments", settings, prepared, keys, context, progress)
+    result = _report("report-deploy", "deployments", settings, prepared, keys, context, progress)
+    _record_deploy(settings, context, prepared, result)
+    return result
+
+
+def _record_deploy(settings: Settings, ci: CiContext, prepared: Prepared, result: ReportResult) -> None:
+    """Remember the commit a successful deployment shipped, for the next ``--since last-deploy``.
+
+    The environment received the commit whatever Jira made of the report, so Jira's answer does not
+    matter here; a dry run records nothing. Problems are warnings when the run uses the history or
+    asked for recording, and notes otherwise (recording is on by default; nobody relies on it yet).
+    """
+    from jira_devops.deploy_history import RECORDED_STATES, record_deploy  # noqa: PLC0415
+
+    item = prepared.item
+    if settings.dry_run or settings.record is False or item.state not in RECORDED_STATES \
+            or result.gate_status not in (None, "allowed"):
+        return
+    commit = settings.commit or ci.commit or "HEAD"
+    problems = record_deploy(settings, ci, commit, item.environment.id)
+    relied_on = settings.record is True or settings.since == "last-deploy"
+    (result.warnings if relied_on else result.notes).extend(problems)

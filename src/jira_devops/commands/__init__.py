@@ -21,3 +21,14 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jira_devops.commands.emulator",
     "jira_devops.commands.demo",
 )
+
+
+def markdown_table() -> str:
+    """The README's table of commands, from the command modules themselves so the two cannot drift."""
+    import importlib  # noqa: PLC0415 - only the README and its test need it
+
+    rows = ["| command | what it does |", "|---|---|"]
+    for module_name in COMMAND_MODULES:
+        module = importlib.import_module(module_name)
+        rows.append(f"| `jira-devops {module.NAME}` | {module.HELP} |")
+    return "\n".join(rows)
