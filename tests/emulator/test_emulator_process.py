@@ -115,7 +115,7 @@ def test_demo_reports_a_build_and_a_deployment_from_anywhere(tmp_path: Path) -> 
     assert "accepted: deployment" in done.stdout
     for key in ("DEMO-1", "DEMO-2", "DEMO-3"):
         assert f"{key}: build #2 of shop: successful; deployment #2 to production: successful" in done.stdout
-    assert "base from the CI's previous successful commit (Jenkins)" in done.stdout
+    assert "base: the CI's previous successful commit (Jenkins)" in done.stdout
     assert "DEMO-4: nothing from this run (its commit was in the previous successful build)" in done.stdout
     assert "DEMO-4: build" not in done.stdout
     assert list(tmp_path.iterdir()) == []

@@ -122,4 +122,4 @@ def test_jenkins_reads_keys_since_the_previous_successful_commit(emulator: Runni
                                          "type": "production"}
     keys = next(a for a in deployment["associations"] if a["associationType"] == "issueIdOrKeys")["values"]
     assert keys == ["OPS-3", "ABC-2"], "ABC-1 was in the previous successful build"
-    assert "base from the CI's previous successful commit (Jenkins)" in done.stdout
+    assert "base: the CI's previous successful commit (Jenkins)" in done.stdout
