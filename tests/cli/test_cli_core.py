@@ -118,3 +118,18 @@ def test_version_and_help_import_no_heavy_library() -> None:
              "print(sorted(m for m in ('httpx', 'pydantic', 'git', 'tenacity', 'yaml') if m in sys.modules))\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_version_alone_answers_before_the_settings_and_commands_are_imported() -> None:
+    probe = ("import sys, contextlib, io\n"
+             "from jira_devops.cli import main\n"
+             "out = io.StringIO()\n"
+             "with contextlib.redirect_stdout(out):\n"
+             "    code = main(['--version'])\n"
+             "light = ('jira_devops.cli', 'jira_devops.commands', 'jira_devops.errors', 'jira_devops._version')\n"
+             "loaded = sorted(m for m in sys.modules if m.startswith('jira_devops.') and m not in light)\n"
+             "print(code, out.getvalue().strip(), loaded, 'logging' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    from jira_devops import __version__
+
+    assert done.stdout.strip() == f"0 jira-devops {__version__} [] False"
