@@ -102,7 +102,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
         prog=PROG,
         description="Tell Jira Cloud what your CI/CD did: report builds and deployments.",
         epilog="Exit codes: 0 ok, 1 rejected by Jira, 2 usage or configuration, 3 authentication or "
-        "permission, 4 Jira unreachable, 5 gate prevented or invalid, 6 no gate decision in time.",
+        "permission, 4 Jira unreachable, 5 gate prevented or invalid, 6 no gate decision in time, 70 internal "
+        "error (a bug), 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -133,3 +133,12 @@ def test_version_alone_answers_before_the_settings_and_commands_are_imported() -
     from jira_devops import __version__
 
     assert done.stdout.strip() == f"0 jira-devops {__version__} [] False"
+
+
+def test_help_names_every_exit_code() -> None:
+    from jira_devops.cli import INTERNAL_ERROR, build_parser
+
+    epilog = " ".join((build_parser()[0].epilog or "").split())
+    codes = {value for name, value in vars(ExitCode).items() if not name.startswith("_") and isinstance(value, int)}
+    for code in sorted(codes | {INTERNAL_ERROR}):
+        assert f" {code} " in f" {epilog}", code
