@@ -113,3 +113,15 @@ def test_context_outside_a_ci_and_keys_json(emulator: RunningEmulator, tmp_path:
     assert shown["issueKeys"][0] == "OPS-4"
     assert {key["key"] for key in shown["keys"]} == {"OPS-4", "ABC-2"}, "HEAD only without a range or CI base"
     assert emulator.requests() == [], "keys and context never call Jira"
+
+
+def test_first_run_without_settings_says_what_to_set_in_one_plain_line(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", ("ABC-1 login",))
+    done = run_cli("report-build", *RUN, "--build-number", "1", env={"HOME": str(tmp_path)}, cwd=repo)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == ["error: no Jira site given (set JIRA_SITE or --site, or JIRA_CLOUD_ID)"]
+    no_secret = run_cli("report-build", *RUN, "--build-number", "1", cwd=repo,
+                        env={"HOME": str(tmp_path), "JIRA_SITE": "acme", "JIRA_CLIENT_ID": "id"})
+    assert no_secret.returncode == 2
+    assert no_secret.stderr.splitlines() == [
+        "error: no OAuth client secret given (set JIRA_CLIENT_SECRET or --client-secret-file; it is never a flag)"]
