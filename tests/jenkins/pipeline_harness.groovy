@@ -1,0 +1,458 @@
+// Runs the shared library's steps outside Jenkins, for the tests.
+//
+// usage: groovy pipeline_harness.groovy <library dir> <scenarios.json> <results.json>
+//
+// Each scenario is a piece of pipeline code run with the library's global variables in scope. The
+// pipeline steps it (and the library) use are stood in for by the small implementations below, which
+// record what they receive; `sh` runs its script for real as a subprocess, in the scenario's workspace
+// and environment (no masking: a leak must show). When the scenario names an emulator, it is reset and
+// prepared before the scenario, and its stored state and requests are recorded after it.
+
+import groovy.json.JsonOutput
+import groovy.json.JsonSlurperClassic
+import org.codehaus.groovy.control.CompilerConfiguration
+import org.codehaus.groovy.control.customizers.ImportCustomizer
+
+/** What `error` and a failing `sh` throw in Jenkins (hudson.AbortException). */
+class AbortException extends RuntimeException {
+    AbortException(String message) { super(message) }
+}
+
+/** The `env` global: the job's environment plus the withEnv/withCredentials frames in force. */
+class PipelineEnv {
+    final PipelineRun run
+    PipelineEnv(PipelineRun run) { this.run = run }
+    Object getProperty(String name) { return run.environment()[name] }
+    void setProperty(String name, Object value) { run.baseEnv[name] = value == null ? null : value.toString() }
+    Object getAt(String name) { return getProperty(name) }
+}
+
+/** The `currentBuild` global. */
+class CurrentBuild {
+    static final List ORDER = ['SUCCESS', 'UNSTABLE', 'FAILURE', 'NOT_BUILT', 'ABORTED']
+    String result = null
+    String currentResult = 'SUCCESS'
+    int number = 1
+    String description = null
+    String displayName = null
+    void setResult(String value) {
+        result = value
+        if (ORDER.indexOf(value) > ORDER.indexOf(currentResult)) {
+            currentResult = value
+        }
+    }
+}
+
+/** One scenario's world: environment frames, credentials, the record of calls and the log. */
+class PipelineRun {
+    Map baseEnv = [:]
+    List<Map> frames = []
+    Map credentials = [:]
+    String workspace
+    File libraryDir
+    List calls = []
+    StringBuilder log = new StringBuilder()
+    CurrentBuild currentBuild = new CurrentBuild()
+    Map scripts = [:]
+    String emulatorUrl
+
+    Object emulatorCall(String method, String path, Object body = null) {
+        HttpURLConnection connection = (HttpURLConnection) new URL(emulatorUrl + path).openConnection()
+        connection.requestMethod = method
+        if (body != null) {
+            connection.doOutput = true
+            connection.setRequestProperty('Content-Type', 'application/json')
+            connection.outputStream.withWriter('UTF-8') { it << JsonOutput.toJson(body) }
+        }
+        int status = connection.responseCode
+        String text = (status < 400 ? connection.inputStream : connection.errorStream)?.getText('UTF-8') ?: ''
+        if (status >= 400) {
+            throw new IllegalStateException("emulator ${method} ${path}: ${status} ${text}")
+        }
+        return text ? new JsonSlurperClassic().parseText(text) : null
+    }
+
+    Map environment() {
+        Map merged = new LinkedHashMap(baseEnv)
+        frames.each { merged.putAll(it) }
+        return merged
+    }
+
+    void print(String text) {
+        log.append(text)
+        if (!text.endsWith('\n')) {
+            log.append('\n')
+        }
+    }
+}
+
+/** The base class of the library's scripts and of scenarios: the pipeline steps. */
+abstract class PipelineScript extends Script {
+    PipelineRun getPipelineRun() { return (PipelineRun) getBinding().getVariable('__run') }
+
+    Object methodMissing(String name, Object args) {
+        Object target = pipelineRun.scripts[name]
+        if (target != null) {
+            return target.invokeMethod('call', args)
+        }
+        throw new MissingMethodException(name, getClass(), args as Object[])
+    }
+
+    Object propertyMissing(String name) {
+        Object target = pipelineRun.scripts[name]
+        if (target != null) {
+            return target
+        }
+        throw new MissingPropertyException(name, getClass())
+    }
+
+    Object getEnv() { return new PipelineEnv(pipelineRun) }
+    Object getCurrentBuild() { return pipelineRun.currentBuild }
+
+    void echo(Object message) {
+        pipelineRun.calls << [step: 'echo', message: String.valueOf(message)]
+        pipelineRun.print(String.valueOf(message))
+    }
+
+    void error(Object message) {
+        pipelineRun.calls << [step: 'error', message: String.valueOf(message)]
+        pipelineRun.print("ERROR: ${message}")
+        throw new AbortException(String.valueOf(message))
+    }
+
+    boolean isUnix() { return true }
+
+    Object sh(String script) { return sh([script: script]) }
+
+    Object sh(Map args) {
+        String script = args.script
+        File tmp = new File(pipelineRun.workspace + '@tmp')
+        tmp.mkdirs()
+        File file = File.createTempFile('script', '.sh', tmp)
+        file.text = script
+        file.setExecutable(true)
+        List command = script.startsWith('#!') ? [file.absolutePath] : ['sh', '-xe', file.absolutePath]
+        ProcessBuilder builder = new ProcessBuilder(command as String[])
+        builder.directory(new File(pipelineRun.workspace))
+        builder.environment().clear()
+        pipelineRun.environment().each { k, v -> if (v != null) builder.environment().put(k, v) }
+        File stdoutFile = File.createTempFile('stdout', '.txt', tmp)
+        File stderrFile = File.createTempFile('stderr', '.txt', tmp)
+        builder.redirectOutput(stdoutFile)
+        builder.redirectError(stderrFile)
+        int status = builder.start().waitFor()
+        String stdout = stdoutFile.text
+        String stderr = stderrFile.text
+        [file, stdoutFile, stderrFile].each { it.delete() }
+        Map record = [step: 'sh', script: script, label: args.label, returnStdout: args.returnStdout ?: false,
+                      returnStatus: args.returnStatus ?: false, status: status, stdout: stdout, stderr: stderr,
+                      env: new LinkedHashMap(pipelineRun.frames.inject([:]) { acc, frame -> acc + frame })]
+        pipelineRun.calls << record
+        pipelineRun.print(stderr)
+        if (!args.returnStdout) {
+            pipelineRun.print(stdout)
+        }
+        if (args.returnStatus) {
+            return status
+        }
+        if (status != 0) {
+            throw new AbortException("script returned exit code ${status}")
+        }
+        return args.returnStdout ? stdout : null
+    }
+
+    Object withEnv(List entries, Closure body) {
+        Map frame = [:]
+        entries.each { String entry ->
+            int equals = entry.indexOf('=')
+            frame[entry.substring(0, equals)] = entry.substring(equals + 1)
+        }
+        pipelineRun.calls << [step: 'withEnv', entries: entries.collect { it.toString() }]
+        return inFrame(frame, body)
+    }
+
+    Map usernamePassword(Map args) { return [type: 'usernamePassword'] + args }
+
+    Map string(Map args) { return [type: 'string'] + args }
+
+    Object withCredentials(List bindings, Closure body) {
+        Map frame = [:]
+        pipelineRun.calls << [step: 'withCredentials', bindings: bindings]
+        bindings.each { Map binding ->
+            Map stored = pipelineRun.credentials[binding.credentialsId]
+            if (stored == null) {
+                throw new AbortException("Could not find credentials entry with ID '${binding.credentialsId}'")
+            }
+            if (binding.type == 'usernamePassword') {
+                if (stored.type != 'usernamePassword') {
+                    throw new AbortException("Credentials '${binding.credentialsId}' is of type '${stored.type}'")
+                }
+                frame[binding.usernameVariable] = stored.username
+                frame[binding.passwordVariable] = stored.password
+            } else {
+                if (stored.type != 'string') {
+                    throw new AbortException("Credentials '${binding.credentialsId}' is of type '${stored.type}'")
+                }
+                frame[binding.variable] = stored.secret
+            }
+        }
+        return inFrame(frame, body)
+    }
+
+    private Object inFrame(Map frame, Closure body) {
+        pipelineRun.frames << frame
+        try {
+            return body.call()
+        } finally {
+            pipelineRun.frames.remove(pipelineRun.frames.size() - 1)
+        }
+    }
+
+    String libraryResource(String path) {
+        pipelineRun.calls << [step: 'libraryResource', resource: path]
+        return new File(new File(pipelineRun.libraryDir, 'resources'), path).getText('UTF-8')
+    }
+
+    String readFile(Object args) {
+        String path = args instanceof Map ? args.file : args
+        File file = new File(path)
+        return (file.absolute ? file : new File(pipelineRun.workspace, path)).getText('UTF-8')
+    }
+
+    boolean fileExists(String path) {
+        File file = new File(path)
+        return (file.absolute ? file : new File(pipelineRun.workspace, path)).exists()
+    }
+
+    void sleep(Object ignored) {
+        pipelineRun.calls << [step: 'sleep']
+    }
+
+    void waitUntil(Closure body) { waitUntil([:], body) }
+
+    void waitUntil(Map args, Closure body) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            if (body.call()) {
+                return
+            }
+        }
+        throw new AbortException('waitUntil: gave up after 20 attempts')
+    }
+
+    Object timeout(Map args, Closure body) { return body.call() }
+
+    void pipeline(Closure body) {
+        Declarative model = new Declarative(this)
+        Declarative.collect(body, model)
+        model.run()
+    }
+
+    void junit(Object args) {
+        pipelineRun.calls << [step: 'junit', args: args]
+    }
+
+    /** Not a pipeline step: lets a scenario change the emulator between steps (e.g. decide a gate). */
+    Object emulatorControl(String method, String path, Object body = null) {
+        return pipelineRun.emulatorCall(method, path, body)
+    }
+}
+
+/** Declarative Pipeline, as far as the example Jenkinsfile uses it: agent, environment, stages with
+ *  when { branch }, steps and post conditions, and the pipeline's post. Stage failures mark the build and
+ *  skip the later stages, as Jenkins does. */
+class Declarative {
+    final PipelineScript script
+    Map environment = [:]
+    List stages = []
+    Map post = [:]
+
+    Declarative(PipelineScript script) { this.script = script }
+
+    static Map collect(Closure body, Object delegate) {
+        body.resolveStrategy = Closure.DELEGATE_FIRST
+        body.delegate = delegate
+        body.call()
+        return [:]
+    }
+
+    void agent(Object ignored) {}
+    Object getAny() { return 'any' }
+    void options(Closure ignored) {}
+    void environment(Closure body) { collect(body, new Assignments(environment)) }
+    void post(Closure body) { collect(body, new Conditions(post)) }
+    void stages(Closure body) { collect(body, this) }
+
+    void stage(String name, Closure body) {
+        Map stage = [name: name, environment: [:], post: [:], when: null, steps: null]
+        collect(body, new StageBuilder(stage))
+        stages << stage
+    }
+
+    void run() {
+        PipelineRun run = script.pipelineRun
+        run.frames << environment.collectEntries { k, v -> [(k): v.toString()] }
+        boolean failed = false
+        for (Map stage in stages) {
+            String branch = run.environment()['BRANCH_NAME']
+            if (failed || (stage.when != null && !branchMatches(stage.when, branch))) {
+                run.calls << [step: 'stage', name: stage.name, skipped: true]
+                continue
+            }
+            run.calls << [step: 'stage', name: stage.name, skipped: false]
+            run.frames << stage.environment.collectEntries { k, v -> [(k): v.toString()] }
+            String stageResult = 'SUCCESS'
+            try {
+                if (stage.steps != null) {
+                    stage.steps.call()
+                }
+            } catch (Throwable problem) {
+                stageResult = run.currentBuild.result == 'ABORTED' ? 'ABORTED' : 'FAILURE'
+                run.currentBuild.result = stageResult
+                run.print("stage ${stage.name} failed: ${problem.message}")
+                failed = true
+            }
+            runPost(stage.post, stageResult)
+            run.frames.remove(run.frames.size() - 1)
+        }
+        runPost(post, run.currentBuild.currentResult)
+        run.frames.remove(run.frames.size() - 1)
+        if (run.currentBuild.result == null) {
+            run.currentBuild.result = run.currentBuild.currentResult
+        }
+    }
+
+    private static boolean branchMatches(String pattern, String branch) {
+        return branch != null && branch ==~ pattern.replace('*', '.*')
+    }
+
+    private void runPost(Map conditions, String result) {
+        Map wanted = [always: true, success: result == 'SUCCESS', failure: result == 'FAILURE',
+                      unstable: result == 'UNSTABLE', aborted: result == 'ABORTED']
+        for (String condition in ['always', 'success', 'unstable', 'failure', 'aborted']) {
+            if (conditions[condition] != null && wanted[condition]) {
+                try {
+                    conditions[condition].call()
+                } catch (Throwable problem) {
+                    script.pipelineRun.currentBuild.result = 'FAILURE'
+                    script.pipelineRun.print("post ${condition} failed: ${problem.message}")
+                }
+            }
+        }
+    }
+}
+
+class Assignments {
+    final Map target
+    Assignments(Map target) { this.target = target }
+    void setProperty(String name, Object value) { target[name] = value }
+}
+
+class Conditions {
+    final Map target
+    Conditions(Map target) { this.target = target }
+    void always(Closure body) { target.always = body }
+    void success(Closure body) { target.success = body }
+    void failure(Closure body) { target.failure = body }
+    void unstable(Closure body) { target.unstable = body }
+    void aborted(Closure body) { target.aborted = body }
+}
+
+class StageBuilder {
+    final Map stage
+    StageBuilder(Map stage) { this.stage = stage }
+    void steps(Closure body) { stage.steps = body }
+    void environment(Closure body) { Declarative.collect(body, new Assignments(stage.environment)) }
+    void post(Closure body) { Declarative.collect(body, new Conditions(stage.post)) }
+    void when(Closure body) { Declarative.collect(body, this) }
+    void branch(String pattern) { stage.when = pattern }
+}
+
+/** Plain JSON values for the record. */
+Object jsonSafe(Object value) {
+    if (value == null || value instanceof Number || value instanceof Boolean || value instanceof String) {
+        return value
+    }
+    if (value instanceof GString) {
+        return value.toString()
+    }
+    if (value instanceof Map) {
+        return value.collectEntries { k, v -> [(String.valueOf(k)): jsonSafe(v)] }
+    }
+    if (value instanceof Collection || value instanceof Object[]) {
+        return (value as List).collect { jsonSafe(it) }
+    }
+    return value.toString()
+}
+
+File libraryDir = new File(args[0])
+Map input = new JsonSlurperClassic().parse(new File(args[1]), 'UTF-8')
+File outputFile = new File(args[2])
+
+// Jenkins' annotations, for the library and the Jenkinsfile to compile against.
+GroovyClassLoader stubs = new GroovyClassLoader(PipelineScript.classLoader)
+stubs.parseClass('''package com.cloudbees.groovy.cps
+@java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+@interface NonCPS {}
+''')
+stubs.parseClass('''package org.jenkinsci.plugins.workflow.libs
+@java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+@interface Library { String[] value() }
+''')
+CompilerConfiguration configuration = new CompilerConfiguration()
+configuration.scriptBaseClass = PipelineScript.name
+ImportCustomizer imports = new ImportCustomizer()
+imports.addImports('com.cloudbees.groovy.cps.NonCPS', 'org.jenkinsci.plugins.workflow.libs.Library')  // as Jenkins does
+configuration.addCompilationCustomizers(imports)
+GroovyClassLoader loader = new GroovyClassLoader(stubs, configuration)
+Map stepClasses = [:]
+new File(libraryDir, 'vars').eachFileMatch(~/.*\.groovy/) { File file ->
+    stepClasses[file.name - '.groovy'] = loader.parseClass(file)
+}
+
+List results = []
+input.scenarios.each { Map scenario ->
+    PipelineRun run = new PipelineRun(libraryDir: libraryDir, workspace: scenario.workspace,
+                                      credentials: scenario.credentials ?: [:], emulatorUrl: scenario.emulator)
+    run.baseEnv.putAll(scenario.env ?: [:])
+    run.currentBuild.currentResult = scenario.currentResult ?: 'SUCCESS'
+    run.currentBuild.number = (scenario.env?.BUILD_NUMBER ?: '1') as int
+    Binding binding = new Binding()
+    binding.setVariable('__run', run)
+    stepClasses.each { String name, Class cls ->
+        Script step = (Script) cls.newInstance()
+        step.binding = binding
+        run.scripts[name] = step
+    }
+    String emulator = scenario.emulator
+    if (emulator) {
+        run.emulatorCall('POST', '/_emulator/reset')
+        (scenario.setup ?: []).each { Map request -> run.emulatorCall(request.method, request.path, request.body) }
+    }
+    Map record = [name: scenario.name]
+    long started = System.currentTimeMillis()
+    try {
+        Script body = (Script) loader.parseClass(scenario.script, "Scenario_${results.size()}.groovy").newInstance()
+        body.binding = binding
+        record.returned = jsonSafe(body.run())
+        record.error = null
+    } catch (AbortException problem) {
+        record.error = problem.message
+        record.errorType = 'abort'
+    } catch (Throwable problem) {
+        record.error = problem.toString()
+        record.errorType = 'exception'
+        StringWriter trace = new StringWriter()
+        problem.printStackTrace(new PrintWriter(trace))
+        record.trace = trace.toString()
+    }
+    record.millis = System.currentTimeMillis() - started
+    record.buildResult = run.currentBuild.result
+    record.calls = jsonSafe(run.calls)
+    record.log = run.log.toString()
+    if (emulator) {
+        record.emulatorState = run.emulatorCall('GET', '/_emulator/state')
+        record.emulatorRequests = run.emulatorCall('GET', '/_emulator/requests')
+    }
+    results << record
+}
+outputFile.setText(JsonOutput.toJson([results: results]), 'UTF-8')

@@ -1,0 +1,235 @@
+"""Run the Jenkins shared library's steps for real with Debian's groovy, in batches.
+
+A :class:`Scenario` is a piece of pipeline code (``jiraSendBuildInfo(site: 'acme')``) plus the job's
+environment, the build's result so far and the Jenkins credentials store. :func:`run_scenarios` runs many
+of them in one groovy process (the JVM's start-up is the slow part) through
+``tests/jenkins/pipeline_harness.groovy``, whose stand-ins for the pipeline steps record every call and
+run every ``sh`` script as a real subprocess. Each :class:`Outcome` holds what the steps returned, the
+calls, the log, and (with an emulator) what the emulator stored and received.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from support.jenkins_library import LIBRARY, ROOT
+
+HARNESS = ROOT / "tests" / "jenkins" / "pipeline_harness.groovy"
+CLIENT_ID = "jenkins-client"
+SECRET = "s3cret-jenkins-Value-9f27"
+GITHUB_TOKEN = "ghp_jenkinsTestToken0123456789"
+
+
+def java_home() -> Optional[str]:
+    """JAVA_HOME as groovy needs it: the given one, else the JDK that ``java`` on PATH belongs to."""
+    if os.environ.get("JAVA_HOME"):
+        return os.environ["JAVA_HOME"]
+    java = shutil.which("java")
+    return str(Path(java).resolve().parent.parent) if java else None
+
+
+def groovy_available() -> bool:
+    """Whether groovy and a JDK are installed (the tests skip otherwise)."""
+    return shutil.which("groovy") is not None and java_home() is not None
+
+
+def cli_bin_dir() -> Path:
+    """A directory holding a ``jira-devops`` command that runs this checkout's CLI."""
+    here = Path(sys.executable).parent
+    if (here / "jira-devops").exists():
+        return here
+    raise RuntimeError("jira-devops is not installed next to the test interpreter (pip install -e .)")
+
+
+@dataclass
+class Scenario:
+    """Pipeline code to run with the library's steps in scope, and the job around it."""
+
+    script: str
+    current_result: str = "SUCCESS"
+    env: dict[str, str] = field(default_factory=dict)
+    credentials: Optional[dict[str, dict[str, str]]] = None
+    setup: list[dict[str, Any]] = field(default_factory=list)
+    path: Optional[str] = None  # the agent's PATH; default: the test CLI's folder, then /usr/bin:/bin
+    tools: Optional[tuple[str, ...]] = None  # else: a PATH holding only these commands (no jira-devops)
+    workspace: Optional[Path] = None
+    branch: Optional[str] = None  # with files: a workspace of its own, a repository on this branch
+    files: Optional[dict[str, str]] = None  # files to write there (made executable when they start with #!)
+
+
+@dataclass
+class Outcome:
+    """What one scenario did."""
+
+    name: str
+    returned: Any
+    error: Optional[str]
+    build_result: Optional[str]
+    calls: list[dict[str, Any]]
+    log: str
+    emulator_state: Optional[dict[str, Any]] = None
+    emulator_requests: Optional[list[dict[str, Any]]] = None
+    trace: Optional[str] = None
+
+    def steps(self, name: str) -> list[dict[str, Any]]:
+        """The recorded calls of pipeline step ``name``."""
+        return [call for call in self.calls if call["step"] == name]
+
+    @property
+    def echoed(self) -> list[str]:
+        """Messages passed to ``echo``."""
+        return [call["message"] for call in self.steps("echo")]
+
+    @property
+    def sh_environment(self) -> dict[str, str]:
+        """The environment the (single) ``sh`` call ran with, beyond the job's own."""
+        calls = self.steps("sh")
+        assert len(calls) == 1, f"expected one sh call, got {len(calls)}"
+        return dict(calls[0]["env"])
+
+    def body(self) -> dict[str, Any]:
+        """The first request body of a dry run, as the CLI printed it."""
+        assert isinstance(self.returned, dict), self.returned
+        return dict(self.returned["bodies"][0])
+
+
+def default_credentials() -> dict[str, dict[str, str]]:
+    """The Jenkins credentials store of a scenario: a username/password and two secret texts."""
+    return {
+        "jira-oauth": {"type": "usernamePassword", "username": CLIENT_ID, "password": SECRET},
+        "jira-client-id": {"type": "string", "secret": CLIENT_ID},
+        "jira-client-secret": {"type": "string", "secret": SECRET},
+        "github-token": {"type": "string", "secret": GITHUB_TOKEN},
+    }
+
+
+def jenkins_environment(workspace: Path, number: int) -> dict[str, str]:
+    """What Jenkins puts in a Pipeline job's environment on an agent."""
+    return {
+        "JENKINS_URL": "https://jenkins.example.com/",
+        "JOB_NAME": "acme/app",
+        "JOB_BASE_NAME": "app",
+        "JOB_URL": "https://jenkins.example.com/job/acme/job/app/",
+        "BUILD_NUMBER": str(number),
+        "BUILD_ID": str(number),
+        "BUILD_URL": f"https://jenkins.example.com/job/acme/job/app/{number}/",
+        "BRANCH_NAME": "feature/ABC-12-login",  # the branch make_repository checks out
+        "WORKSPACE": str(workspace),
+        "NODE_NAME": "built-in",
+        "EXECUTOR_NUMBER": "0",
+    }
+
+
+def run_scenarios(scenarios: dict[str, Scenario], *, workspace: Path, tmp: Path,
+                  emulator_url: Optional[str] = None, agent_env: Optional[dict[str, str]] = None,
+                  timeout: float = 300) -> dict[str, Outcome]:
+    """Run every scenario in one groovy process; outcomes by scenario name."""
+    home = tmp / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for number, (name, scenario) in enumerate(scenarios.items(), start=1):
+        space = scenario.workspace or workspace
+        if scenario.branch is not None or scenario.files is not None:
+            space = _own_workspace(tmp / "workspaces" / name, scenario)
+        path = scenario.path or f"{cli_bin_dir()}:/usr/bin:/bin"
+        if scenario.tools is not None:
+            path = str(_tool_dir(tmp / "tools" / name, scenario.tools))
+        env = {
+            "PATH": path,
+            "HOME": str(home),
+            "LANG": "C.UTF-8",
+            "JIRA_DEVOPS_CACHE_DIR": str(tmp / "cache" / name),
+            **jenkins_environment(space, number),
+            **({"BRANCH_NAME": scenario.branch} if scenario.branch else {}),
+            **(agent_env or {}),
+            **scenario.env,
+        }
+        entries.append({
+            "name": name,
+            "script": scenario.script,
+            "workspace": str(space),
+            "env": env,
+            "currentResult": scenario.current_result,
+            "credentials": default_credentials() if scenario.credentials is None else scenario.credentials,
+            "emulator": emulator_url,
+            "setup": scenario.setup,
+        })
+    source = tmp / "scenarios.json"
+    target = tmp / "results.json"
+    source.write_text(json.dumps({"scenarios": entries}), encoding="utf-8")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LANG": "C.UTF-8"}
+    env["JAVA_HOME"] = java_home() or ""
+    done = subprocess.run(["groovy", str(HARNESS), str(LIBRARY), str(source), str(target)], env=env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+    if done.returncode != 0 or not target.exists():
+        raise RuntimeError(f"the groovy harness failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    outcomes = {}
+    for record in json.loads(target.read_text(encoding="utf-8"))["results"]:
+        outcomes[record["name"]] = Outcome(
+            name=record["name"], returned=record.get("returned"), error=record.get("error"),
+            build_result=record.get("buildResult"), calls=record["calls"], log=record["log"],
+            emulator_state=record.get("emulatorState"), emulator_requests=record.get("emulatorRequests"),
+            trace=record.get("trace"),
+        )
+    return outcomes
+
+
+def _own_workspace(folder: Path, scenario: Scenario) -> Path:
+    make_repository(folder, branch=scenario.branch or "feature/ABC-12-login")
+    for name, text in (scenario.files or {}).items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        if text.startswith("#!"):
+            target.chmod(0o755)
+    return folder
+
+
+def _tool_dir(folder: Path, tools: tuple[str, ...]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for tool in tools:
+        found = shutil.which(tool)
+        if found is None:
+            raise RuntimeError(f"{tool} is not installed")
+        (folder / tool).symlink_to(found)
+    return folder
+
+
+def make_repository(path: Path, branch: str = "feature/ABC-12-login",
+                    messages: tuple[str, ...] = ("OPS-7 fix the login form",)) -> str:
+    """A real git repository with a remote URL and commits; returns HEAD's SHA."""
+    path.mkdir(parents=True, exist_ok=True)
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=path, check=True, capture_output=True, text=True).stdout
+
+    git("init", "-q", "-b", branch)
+    for message in messages:
+        git("-c", "user.name=Dev", "-c", "user.email=dev@example.com", "commit", "-q", "--allow-empty",
+            "-m", message)
+    git("remote", "add", "origin", "https://github.com/acme/app.git")
+    return git("rev-parse", "HEAD").strip()
+
+
+class ScenarioBook:
+    """The scenarios of one test module, keyed by the test that asserts on each; run together, once."""
+
+    def __init__(self, *, emulator: bool = False) -> None:
+        self.scenarios: dict[str, Scenario] = {}
+        self.emulator = emulator
+
+    def scenario(self, script: str, **fields: Any) -> Any:
+        """Decorator: the test receives this scenario's :class:`Outcome` as its ``outcome`` fixture."""
+
+        def register(test: Any) -> Any:
+            self.scenarios[test.__name__] = Scenario(script, **fields)
+            return test
+
+        return register
