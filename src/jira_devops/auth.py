@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import stat
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ import httpx
 
 from jira_devops.connection import Connection
 from jira_devops.errors import AuthError, ConfigError, UnreachableError
+from jira_devops.private_files import ensure_private_dir, owned_by_another_user, write_private_file
 from jira_devops.redact import register_secret
 from jira_devops.retry import Deadline, send_with_retries
 
@@ -96,37 +96,18 @@ class TokenCache:
                 "expires_at": cached.expires_at,
                 "cloud_ids": cached.cloud_ids,
             })
-            fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".token-", suffix=".tmp")
-            try:
-                os.fchmod(fd, 0o600)
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(payload)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(temp, self.path)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
+            write_private_file(self.path, payload, prefix=".token-")
         except OSError as error:
             log.debug("could not write the token cache: %s", error)
 
     def _ensure_directory(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = os.lstat(self.directory)
-        if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-            raise ConfigError(f"token cache directory {self.directory} is not a plain directory",
-                              hint="remove it or set --cache-dir")
-        if hasattr(os, "getuid") and info.st_uid != os.getuid():
-            raise ConfigError(f"token cache directory {self.directory} belongs to another user",
-                              hint="set --cache-dir to a directory of your own")
-        if stat.S_IMODE(info.st_mode) & 0o077:
-            os.chmod(self.directory, 0o700)
+        ensure_private_dir(self.directory, name="token cache directory", setting_hint="set --cache-dir to")
 
     def _check_safe(self, info: os.stat_result) -> None:
         if stat.S_ISLNK(info.st_mode):
             raise ConfigError(f"token cache file {self.path} is a symbolic link; refusing to use it",
                               hint="delete it, or set --no-token-cache")
-        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        if owned_by_another_user(info):
             raise ConfigError(f"token cache file {self.path} belongs to another user; refusing to use it",
                               hint="delete it, or set --cache-dir to a directory of your own")
 

@@ -1,24 +1,24 @@
 """The command-line front: parse flags, resolve settings, call the library, turn errors into exit codes.
 
 Nothing here knows how to talk to Jira; each subcommand in :mod:`jira_devops.commands` calls library
-functions. This module imports only the standard library so that ``--help`` and ``--version`` are fast.
+functions. This module imports only the standard library so that ``--help`` and ``--version`` are fast;
+``--version`` alone answers before the settings registry and the commands are even imported.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import logging
 import sys
 from collections.abc import Sequence
 from types import ModuleType
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from jira_devops._version import __version__
 from jira_devops.commands import COMMAND_MODULES
 from jira_devops.errors import ExitCode, JiraDevopsError, UsageError
-from jira_devops.redact import RedactingFilter, redact
-from jira_devops.settings import OPTIONS_BY_NAME, Option, Settings, convert, load_settings, options_in
+
+if TYPE_CHECKING:
+    from jira_devops.settings import Option, Settings
 
 PROG = "jira-devops"
 INTERNAL_ERROR = 70
@@ -39,6 +39,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _option_type(option: Option) -> Any:
+    from jira_devops.settings import convert  # noqa: PLC0415
+
     def parse(text: str) -> Any:
         try:
             return convert(option, text)
@@ -54,6 +56,8 @@ class _RefuseSecretFlag(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: Optional[str] = None) -> None:
+        from jira_devops.settings import OPTIONS_BY_NAME  # noqa: PLC0415
+
         option = OPTIONS_BY_NAME[self.dest]
         raise UsageError(f"{option_string} is not accepted: a secret on the command line shows in process lists "
                          "and CI logs", hint=f"set {option.env_var} in the environment instead")
@@ -61,6 +65,8 @@ class _RefuseSecretFlag(argparse.Action):
 
 def add_setting_arguments(parser: argparse.ArgumentParser, groups: Sequence[str]) -> None:
     """Add the flags of every setting in ``groups`` to ``parser``; unset flags stay out of the namespace."""
+    from jira_devops.settings import options_in  # noqa: PLC0415
+
     for option in options_in(groups):
         if not option.on_command_line:
             if option.secret:
@@ -85,6 +91,8 @@ def add_setting_arguments(parser: argparse.ArgumentParser, groups: Sequence[str]
 
 
 def _load_command(module_name: str) -> ModuleType:
+    import importlib  # noqa: PLC0415
+
     return importlib.import_module(module_name)
 
 
@@ -94,7 +102,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
         prog=PROG,
         description="Tell Jira Cloud what your CI/CD did: report builds and deployments.",
         epilog="Exit codes: 0 ok, 1 rejected by Jira, 2 usage or configuration, 3 authentication or "
-        "permission, 4 Jira unreachable, 5 gate prevented or invalid, 6 no gate decision in time.",
+        "permission, 4 Jira unreachable, 5 gate prevented or invalid, 6 no gate decision in time, 70 internal "
+        "error (a bug), 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -113,6 +122,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
 
 
 def _flatten_lists(values: dict[str, Any]) -> dict[str, Any]:
+    from jira_devops.settings import OPTIONS_BY_NAME  # noqa: PLC0415
+
     flat: dict[str, Any] = {}
     for name, value in values.items():
         option = OPTIONS_BY_NAME.get(name)
@@ -125,6 +136,8 @@ def _flatten_lists(values: dict[str, Any]) -> dict[str, Any]:
 
 def resolve(args: argparse.Namespace, module: ModuleType) -> Settings:
     """The settings of this invocation for the command ``module``."""
+    from jira_devops.settings import OPTIONS_BY_NAME, Settings, load_settings, options_in  # noqa: PLC0415
+
     if not module.GROUPS:
         return Settings()
     given = {name: value for name, value in vars(args).items() if name in OPTIONS_BY_NAME}
@@ -133,6 +146,10 @@ def resolve(args: argparse.Namespace, module: ModuleType) -> Settings:
 
 
 def _configure_logging(debug: bool) -> None:
+    import logging  # noqa: PLC0415
+
+    from jira_devops.redact import RedactingFilter  # noqa: PLC0415
+
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RedactingFilter())
     handler.setFormatter(logging.Formatter("debug: %(name)s: %(message)s"))
@@ -145,6 +162,9 @@ def _configure_logging(debug: bool) -> None:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the CLI; returns the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments == ["--version"]:  # what argparse would print, without building every command's parser
+        print(f"{PROG} {__version__}")
+        return ExitCode.OK
     debug = "--debug" in arguments
     settings: Optional[Settings] = None
     try:
@@ -152,7 +172,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if not arguments:
             parser.print_help()
             return ExitCode.USAGE
-        args = parser.parse_args(arguments)
+        args, extra = parser.parse_known_args(arguments)
+        if extra:
+            # argparse would blame the top-level parser; the flag belongs to (and is missing from) the command.
+            prog = f"{parser.prog} {args.command}" if args.command else parser.prog
+            raise UsageError(f"{prog}: unrecognized arguments: {' '.join(extra)}", hint=f"see '{prog} --help'")
         if args.command is None:
             parser.print_help()
             return ExitCode.USAGE
@@ -162,6 +186,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         _configure_logging(debug)
         return _soften(int(module.run(args, settings)), settings)
     except JiraDevopsError as error:
+        from jira_devops.redact import redact  # noqa: PLC0415
+
         softened = _soften(error.exit_code, settings)
         label = "error" if softened == error.exit_code else "warning"
         print(redact(f"{label}: {error.one_line()}"), file=sys.stderr)
@@ -174,6 +200,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except BrokenPipeError:
         return ExitCode.OK
     except Exception as error:  # the single catch-all: a bug of ours, said in one line
+        from jira_devops.redact import redact  # noqa: PLC0415
+
         print(redact(f"error: internal error: {type(error).__name__}: {error} "
                      "(rerun with --debug for the traceback and report it)"), file=sys.stderr)
         if debug:
@@ -201,5 +229,7 @@ def _soften(code: int, settings: Optional[Settings]) -> int:
 
 def _print_traceback() -> None:
     import traceback  # noqa: PLC0415
+
+    from jira_devops.redact import redact  # noqa: PLC0415
 
     print(redact(traceback.format_exc()), file=sys.stderr)

@@ -113,7 +113,7 @@ def connection_from_settings(settings: Settings) -> Connection:
             raise ConfigError(f"cloud ID {cloud_id!r} is not a UUID",
                               hint="copy it from https://<site>.atlassian.net/_edge/tenant_info") from None
     if cloud_id is None and site_url is None and api_url == DEFAULT_API_URL:
-        raise ConfigError("no Jira site given", hint="set JIRA_SITE or --site (or JIRA_CLOUD_ID)")
+        raise ConfigError("no Jira site given", hint="set JIRA_SITE or --site, or JIRA_CLOUD_ID")
     client_id = (settings.client_id or "").strip()
     if not client_id:
         raise ConfigError("no OAuth client ID given",
@@ -121,7 +121,7 @@ def connection_from_settings(settings: Settings) -> Connection:
     secret = read_secret(settings)
     if not secret:
         raise ConfigError("no OAuth client secret given",
-                          hint="set JIRA_CLIENT_SECRET or --client-secret-file (never pass it as a flag)")
+                          hint="set JIRA_CLIENT_SECRET or --client-secret-file; it is never a flag")
     cache_dir = Path(settings.cache_dir).expanduser() if settings.cache_dir else None
     return Connection(
         api_url=api_url,

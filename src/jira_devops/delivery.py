@@ -8,6 +8,8 @@
   that older reports reach Jira first. If Jira cannot be reached there, the new report is not tried (it
   goes to the outbox behind the older ones); if the older ones meet refused credentials (which may concern
   only their kind), the new report is still tried.
+- :func:`not_kept_gated` records that a gated deployment could not be delivered: it is never kept, as a
+  later delivery would open a gate (a change request) nobody waits for.
 - :func:`keep_undelivered` stores the bodies of a report that could not be delivered and records on the
   result why, where they wait, and the exit code (4 unreachable, 3 credentials refused).
 """
@@ -27,6 +29,7 @@ from jira_devops.errors import (
     UnreachableError,
 )
 from jira_devops.outbox import EXPIRED, REJECTED, Destination, Entry, Outbox, OutboxError, item_name
+from jira_devops.payloads import GATING_COMMAND
 
 if TYPE_CHECKING:
     from jira_devops.client import DevOpsClient
@@ -194,6 +197,27 @@ def keep_undelivered(box: Optional[Outbox], connection: Connection, result: Repo
     what = error.message if isinstance(error, AuthError) else f"Jira could not be reached ({error.message})"
     result.undelivered = type(error)(f"{what}; kept {len(bodies)} request(s) in the outbox {box.directory}",
                                      hint=then)
+
+
+def any_gated(bodies: list[dict[str, Any]]) -> bool:
+    """Whether any deployment in ``bodies`` asks Jira to open a deployment gate."""
+    return any(command.get("command") == GATING_COMMAND
+               for body in bodies for item in body.get("deployments") or []
+               for command in item.get("commands") or [])
+
+
+def not_kept_gated(result: ReportResult, bodies: list[dict[str, Any]], error: Undelivered) -> None:
+    """Record on ``result`` that the gated deployment ``bodies`` were not delivered and are not kept.
+
+    Delivered later from the outbox, a gated deployment would open a gate (a change request) nobody waits
+    for, long after the pipeline stopped; so the run fails (4, or 3 for refused credentials) and the
+    deployment step is to be run again.
+    """
+    what = error.message if isinstance(error, AuthError) else f"Jira could not be reached ({error.message})"
+    result.undelivered = type(error)(
+        f"{what}; the gated deployment was not reported and is not kept in the outbox ({len(bodies)} "
+        "request(s)), so no gate was asked",
+        hint="do not deploy; run the deployment step again once Jira can be reached")
 
 
 def destination_of(connection: Connection) -> Destination:

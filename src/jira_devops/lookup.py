@@ -22,9 +22,15 @@ class BuildKey:
     pipeline_id: str
     build_number: int
 
+    check_hint = "check --pipeline-id and --build-number"
+
     def describe(self) -> str:
         """``build acme/api #42``."""
         return f"build {self.pipeline_id} #{self.build_number}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The key as the API spells it."""
+        return {"pipelineId": self.pipeline_id, "buildNumber": self.build_number}
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,8 @@ class DeploymentKey:
     environment_id: str
     deployment_number: int
 
+    check_hint = "check --pipeline-id, --environment-id and --deployment-number"
+
     @classmethod
     def from_api(cls, key: dict[str, Any]) -> DeploymentKey:
         """The key of an accepted deployment as Jira echoes it."""
@@ -43,6 +51,11 @@ class DeploymentKey:
     def describe(self) -> str:
         """``deployment acme/api #42 to production``."""
         return f"deployment {self.pipeline_id} #{self.deployment_number} to {self.environment_id}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The key as the API spells it."""
+        return {"pipelineId": self.pipeline_id, "environmentId": self.environment_id,
+                "deploymentSequenceNumber": self.deployment_number}
 
     def gate_status_command(self) -> str:
         """The command that checks this deployment's gate later."""

@@ -34,7 +34,7 @@ def get_build(settings: Settings, key: BuildKey) -> dict[str, Any]:
     with _client(settings) as client:
         build = client.get_build(key.pipeline_id, key.build_number)
     if build is None:
-        raise NotFoundError(f"Jira has no {key.describe()}", hint="check --pipeline-id and --build-number")
+        raise NotFoundError(f"Jira has no {key.describe()}", hint=key.check_hint)
     return build
 
 
@@ -43,8 +43,7 @@ def get_deployment(settings: Settings, key: DeploymentKey) -> dict[str, Any]:
     with _client(settings) as client:
         deployment = client.get_deployment(key.pipeline_id, key.environment_id, key.deployment_number)
     if deployment is None:
-        raise NotFoundError(f"Jira has no {key.describe()}",
-                            hint="check --pipeline-id, --environment-id and --deployment-number")
+        raise NotFoundError(f"Jira has no {key.describe()}", hint=key.check_hint)
     return deployment
 
 
@@ -53,8 +52,7 @@ def delete_build(settings: Settings, key: BuildKey) -> None:
     with _client(settings) as client:
         found = client.delete_build(key.pipeline_id, key.build_number)
     if not found:
-        raise NotFoundError(f"nothing deleted: Jira has no {key.describe()}",
-                            hint="check --pipeline-id and --build-number")
+        raise NotFoundError(f"nothing deleted: Jira has no {key.describe()}", hint=key.check_hint)
 
 
 def delete_deployment(settings: Settings, key: DeploymentKey) -> None:
@@ -62,8 +60,7 @@ def delete_deployment(settings: Settings, key: DeploymentKey) -> None:
     with _client(settings) as client:
         found = client.delete_deployment(key.pipeline_id, key.environment_id, key.deployment_number)
     if not found:
-        raise NotFoundError(f"nothing deleted: Jira has no {key.describe()}",
-                            hint="check --pipeline-id, --environment-id and --deployment-number")
+        raise NotFoundError(f"nothing deleted: Jira has no {key.describe()}", hint=key.check_hint)
 
 
 def properties_to_delete(items: Optional[Sequence[str]]) -> dict[str, str]:

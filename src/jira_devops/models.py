@@ -36,7 +36,7 @@ Text = Field(max_length=MAX_TEXT)
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The JSON body Jira expects: API names, no unset optional fields."""
@@ -156,7 +156,7 @@ class SubmitDeploymentsRequest(_Model):
 class _Response(BaseModel):
     """Responses tolerate fields we do not know: Jira may add some."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
 
 class ErrorMessage(_Response):

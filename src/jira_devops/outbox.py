@@ -26,7 +26,6 @@ import os
 import secrets
 import stat
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from jira_devops.errors import ConfigError, UnreachableError
+from jira_devops.private_files import ensure_private_dir, owned_by_another_user, write_private_file
 from jira_devops.redact import redact
 
 log = logging.getLogger("jira_devops.outbox")
@@ -279,16 +279,7 @@ class Outbox:
 
     def _ensure(self, directory: Path) -> None:
         """Create a 0700 folder, or check an existing one is a real folder of this user."""
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = os.lstat(directory)
-        if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-            raise ConfigError(f"outbox {directory} is not a plain folder (a symbolic link?); refusing to use it",
-                              hint="point --outbox at a real folder")
-        if hasattr(os, "getuid") and info.st_uid != os.getuid():
-            raise ConfigError(f"outbox {directory} belongs to another user; refusing to use it",
-                              hint="point --outbox at a folder of your own")
-        if stat.S_IMODE(info.st_mode) & 0o077:
-            os.chmod(directory, 0o700)
+        ensure_private_dir(directory, name="outbox", setting_hint="point --outbox at")
 
     @staticmethod
     def _entry_paths(directory: Path) -> Iterator[Path]:
@@ -317,18 +308,7 @@ class Outbox:
     def _write(path: Path, data: dict[str, Any]) -> None:
         """Write JSON atomically as a 0600 file: temp file, fsync, rename, fsync the folder."""
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_private_file(path, text, suffix=".json")
         _fsync_dir(path.parent)
 
 
@@ -338,7 +318,7 @@ def _read_entry(path: Path) -> Entry:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise ValueError("not a regular file")
-        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        if owned_by_another_user(info):
             raise ValueError("owned by another user")
         if info.st_size > MAX_ENTRY_BYTES:
             raise ValueError(f"larger than {MAX_ENTRY_BYTES} bytes")

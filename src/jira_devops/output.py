@@ -34,6 +34,10 @@ class Printer:
         """A warning on stderr (kept under --quiet: warnings matter)."""
         print(redact(f"warning: {text}"), file=self.err)
 
+    def error(self, text: str) -> None:
+        """An error on stderr: what made the command fail (kept under --quiet)."""
+        print(redact(f"error: {text}"), file=self.err)
+
     def note(self, text: str) -> None:
         """Background information on stderr (suppressed by --quiet)."""
         if not self.quiet:
@@ -55,9 +59,9 @@ class Printer:
             values = ", ".join(str(value) for value in association.get("values") or [])
             self.warning(f"Jira does not know {association.get('associationType', 'association')} {values}")
         if result.gate_exit_code and result.gate_message:
-            print(redact(f"error: {result.gate_message}"), file=self.err)
+            self.error(result.gate_message)
         if result.undelivered is not None:
-            print(redact(f"error: {result.undelivered.one_line()}"), file=self.err)
+            self.error(result.undelivered.one_line())
         if self.as_json:
             self.json(result.to_json())
             return

@@ -200,7 +200,7 @@ def _report(command: str, kind: str, settings: Settings, prepared: Prepared, key
     if connection is None:
         return result
     send(connection, result, outbox=settings.outbox)
-    if settings.gate:
+    if settings.gate and result.undelivered is None:
         from jira_devops.gating import gate_reported_deployment  # noqa: PLC0415
 
         gate_reported_deployment(connection, settings, result, progress=progress)
@@ -211,7 +211,8 @@ def send(connection: Connection, result: ReportResult, *, outbox: Optional[str] 
     """Submit the result's request bodies and fold Jira's answers into it.
 
     Older reports waiting in the outbox go first; bodies that cannot be delivered are kept in the outbox
-    (``outbox``: its folder, default the user's state dir, ``off`` for none). See :mod:`jira_devops.delivery`.
+    (``outbox``: its folder, default the user's state dir, ``off`` for none), except gated deployments,
+    which are never kept. See :mod:`jira_devops.delivery`.
     """
     from jira_devops import delivery  # noqa: PLC0415
     from jira_devops.client import DevOpsClient  # noqa: PLC0415 - httpx only when sending
@@ -226,7 +227,10 @@ def send(connection: Connection, result: ReportResult, *, outbox: Optional[str] 
                     raise blocked
                 outcome = client.submit(result.kind, body)  # type: ignore[arg-type]
             except delivery.UNDELIVERED as error:
-                delivery.keep_undelivered(box, connection, result, result.bodies[index:], error)
+                if delivery.any_gated(result.bodies[index:]):
+                    delivery.not_kept_gated(result, result.bodies[index:], error)
+                else:
+                    delivery.keep_undelivered(box, connection, result, result.bodies[index:], error)
                 break
             result.accepted.extend(outcome.accepted)
             result.rejected.extend(outcome.rejected)

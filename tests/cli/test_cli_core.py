@@ -70,6 +70,13 @@ def test_bad_input_is_one_line_with_the_usage_exit_code(cli: Cli, repo: Path) ->
         assert "Traceback" not in done.stderr
 
 
+def test_a_flag_another_command_takes_is_blamed_on_the_command_used(cli: Cli, repo: Path) -> None:
+    done = cli("report-deploy", "--dry-run", "--build-number", "5", cwd=repo)
+    assert done.returncode == ExitCode.USAGE
+    assert done.stderr.strip() == ("error: jira-devops report-deploy: unrecognized arguments: --build-number 5 "
+                                   "(see 'jira-devops report-deploy --help')")
+
+
 def test_missing_credentials_name_what_to_set(cli: Cli, repo: Path) -> None:
     done = cli("report-build", *BUILD_FLAGS, "--site", "acme", cwd=repo)
     assert done.returncode == ExitCode.USAGE
@@ -111,3 +118,27 @@ def test_version_and_help_import_no_heavy_library() -> None:
              "print(sorted(m for m in ('httpx', 'pydantic', 'git', 'tenacity', 'yaml') if m in sys.modules))\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_version_alone_answers_before_the_settings_and_commands_are_imported() -> None:
+    probe = ("import sys, contextlib, io\n"
+             "from jira_devops.cli import main\n"
+             "out = io.StringIO()\n"
+             "with contextlib.redirect_stdout(out):\n"
+             "    code = main(['--version'])\n"
+             "light = ('jira_devops.cli', 'jira_devops.commands', 'jira_devops.errors', 'jira_devops._version')\n"
+             "loaded = sorted(m for m in sys.modules if m.startswith('jira_devops.') and m not in light)\n"
+             "print(code, out.getvalue().strip(), loaded, 'logging' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    from jira_devops import __version__
+
+    assert done.stdout.strip() == f"0 jira-devops {__version__} [] False"
+
+
+def test_help_names_every_exit_code() -> None:
+    from jira_devops.cli import INTERNAL_ERROR, build_parser
+
+    epilog = " ".join((build_parser()[0].epilog or "").split())
+    codes = {value for name, value in vars(ExitCode).items() if not name.startswith("_") and isinstance(value, int)}
+    for code in sorted(codes | {INTERNAL_ERROR}):
+        assert f" {code} " in f" {epilog}", code

@@ -113,7 +113,11 @@ def test_demo_reports_a_build_and_a_deployment_from_anywhere(tmp_path: Path) -> 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "accepted: build" in done.stdout
     assert "accepted: deployment" in done.stdout
-    assert "DEMO-2: build #1 of acme/shop: successful; deployment #1 to production: successful" in done.stdout
+    for key in ("DEMO-1", "DEMO-2", "DEMO-3"):
+        assert f"{key}: build #2 of shop: successful; deployment #2 to production: successful" in done.stdout
+    assert "base: the CI's previous successful commit (Jenkins)" in done.stdout
+    assert "DEMO-4: nothing from this run (its commit was in the previous successful build)" in done.stdout
+    assert "DEMO-4: build" not in done.stdout
     assert list(tmp_path.iterdir()) == []
 
 

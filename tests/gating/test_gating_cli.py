@@ -122,3 +122,23 @@ def test_gate_poll_of_zero_is_refused(run_main: Run) -> None:
                     "--deployment-number", "1", "--gate-poll", "0")
     assert done.code == 2
     assert "--gate-poll must be more than 0" in done.err
+
+
+def test_unreachable_gated_deployment_is_not_kept_in_the_outbox(jira: respx.MockRouter, run_main: Run,
+                                                                 tmp_path: Any) -> None:
+    jira.post(DEPLOY_BULK).mock(side_effect=httpx.ConnectError("refused"))
+    gate = jira.get(GATE_URL)
+    done = run_main(*GATED, "--timeout", "0.3", "--outbox", str(tmp_path / "box"), "--json")
+    assert done.code == 4
+    assert json.loads(done.out)["outboxed"] == 0
+    assert not list((tmp_path / "box").glob("*.json"))
+    assert gate.call_count == 0
+    assert "no gate to wait for" not in done.err
+
+
+def test_unreachable_ungated_deployment_is_still_kept(jira: respx.MockRouter, run_main: Run, tmp_path: Any) -> None:
+    jira.post(DEPLOY_BULK).mock(side_effect=httpx.ConnectError("refused"))
+    done = run_main(*REPORT, "--timeout", "0.3", "--outbox", str(tmp_path / "box"), "--json")
+    assert done.code == 4
+    assert json.loads(done.out)["outboxed"] == 1
+    assert len(list((tmp_path / "box").glob("*.json"))) == 1

@@ -163,3 +163,23 @@ def test_a_token_that_stops_working_mid_wait_is_renewed(emulator: RunningEmulato
     assert process.returncode == 0, err
     assert emulator.state()["tokens_issued"] == 2
     assert any(r["status"] == 401 for r in _gate_polls(emulator))
+
+
+def test_undeliverable_gated_deployment_exits_4_and_is_not_kept(emulator: RunningEmulator, tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    env = {**emulator.env(tmp_path), "JIRA_DEVOPS_OUTBOX": str(outbox)}
+    emulator.gate("allowed")
+    emulator.fault("/jira/deployments/0.1/cloud/", 503, count=50)
+    done = run_cli(*GATED, "--deployment-number", "7", "--timeout", "2", env=env, cwd=tmp_path)
+    assert done.returncode == 4, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, done.stderr
+    assert "the gated deployment was not reported and is not kept in the outbox" in errors[0]
+    assert "do not deploy" in errors[0]
+    assert "Traceback" not in done.stderr
+    assert not list(outbox.glob("*.json")), "a gated deployment must never wait in the outbox"
+    assert not _gate_polls(emulator)
+    emulator.reset()
+    flushed = run_cli("flush", env=env, cwd=tmp_path)
+    assert flushed.returncode == 0, flushed.stderr
+    assert emulator.state()["deployments"] == [], "a later flush must not open a gate nobody waits for"

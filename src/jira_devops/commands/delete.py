@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from jira_devops.commands._delete_one import add_yes_argument
 from jira_devops.settings import Settings
 
 NAME = "delete"
@@ -16,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``--kind`` narrows what is deleted; ``--yes`` skips the question."""
     parser.add_argument("--kind", choices=("builds", "deployments", "all"), default="all",
                         help="delete only builds or only deployments (default: both)")
-    parser.add_argument("--yes", "-y", action="store_true", help="delete without asking")
+    add_yes_argument(parser)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -65,6 +65,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         printer.warning(f"out of time (--timeout {connection.timeout:g}s); {result.waiting} request(s) still wait: "
                         "run 'jira-devops flush' again")
     if result.stopped_by is not None:
-        printer.warning(f"stopped: {result.stopped_by.one_line()}; {result.waiting} request(s) still wait "
-                        "in the outbox")
+        # What ends the command with a non-zero code is an error, not a warning.
+        printer.error(f"flush stopped: {result.stopped_by.one_line()}; {result.waiting} request(s) still wait "
+                      "in the outbox")
     return result.exit_code

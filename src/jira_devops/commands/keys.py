@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -48,6 +47,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             "explanation": list(found.explanation),
             "warnings": list(found.warnings),
         }
+        import json  # noqa: PLC0415
+
         print(redact(json.dumps(document, indent=2, ensure_ascii=False)))
         return 0
     if args.verbose and not settings.quiet:
