@@ -24,7 +24,8 @@ def _provider_tables() -> str:
 
     return ("Detected by, in this order:\n\n" + table_after("## Detection")
             + "\n\nWhich variable feeds each field (\"prev\" is the previous successful or \"before\" commit; keys"
-            " of the commits\nafter it are reported):\n\n" + table_after("## Which variable feeds each field"))
+            " of the commits\nafter it are reported; \"PR base\" does the same for pull/merge request runs):\n\n"
+            + table_after("## Which variable feeds each field"))
 
 
 def _replace_between(text: str, name: str, body: str) -> str:

@@ -2,8 +2,9 @@
 
 In order of precedence: ``--range A..B``; ``--since REF`` (to HEAD), including ``--since last-deploy``
 (the deploy history says which commit the environment runs); ``--since-tag GLOB`` (the newest matching tag
-that is an ancestor of HEAD's parent); the CI's previous successful commit; otherwise HEAD alone. Commits
-reachable from the base never count; merge commits do.
+that is an ancestor of HEAD's parent); for a pull/merge request run, the request's base as the CI names it;
+the CI's previous successful commit; otherwise HEAD alone. Commits reachable from the base never count;
+merge commits do.
 
 Shallow clones are detected: when the base is missing, a one-line warning says how to fetch the history,
 what is there is read, and ``--deepen`` fetches just enough (at most ``--max-commits`` deep) to reach it.
@@ -25,6 +26,8 @@ LAST_DEPLOY = "last-deploy"
 SHALLOW_FIX = ("fetch the history: `fetch-depth: 0` on actions/checkout, `git fetch --unshallow`, "
                "or pass --deepen")
 _FIRST_DEEPEN = 64
+_PR_BASE_SOURCES = {"github": "GitHub event", "gitlab": "CI_MERGE_REQUEST_DIFF_BASE_SHA",
+                    "bitbucket": "BITBUCKET_PR_DESTINATION_COMMIT"}
 _SHA = re.compile(r"[0-9a-fA-F]{7,64}")
 
 
@@ -80,11 +83,13 @@ def plan_range(settings: Settings, ci: CiContext, repo: Repository) -> CommitRan
         return planner.since(settings.since)
     if settings.since_tag:
         return planner.since_tag(settings.since_tag)
+    if ci.pr_base_commit:
+        return planner.pr_base(ci)
     if ci.previous_commit:
         return planner.ci_previous(ci)
     plan = CommitRange(tip=head, limit=1, text=short(head))
-    plan.explanation.append("no --range, --since or --since-tag given and the CI names no previous "
-                            f"successful commit: reading HEAD ({short(head)}) only")
+    plan.explanation.append("no --range, --since or --since-tag given and the CI names no pull request base "
+                            f"or previous successful commit: reading HEAD ({short(head)}) only")
     return plan
 
 
@@ -159,6 +164,10 @@ class _Planner:
         if plan.base == self.head:
             return self._rerun(plan, "the CI's previous successful commit is HEAD itself (a re-run)")
         return plan
+
+    def pr_base(self, ci: CiContext) -> CommitRange:
+        source = f"the pull request's base ({_PR_BASE_SOURCES.get(ci.provider, ci.provider_name)})"
+        return self._between(ci.pr_base_commit or "", self.head, source, given=False)
 
     def last_deploy(self, ci: CiContext) -> CommitRange:
         from jira_devops.deploy_history import find_last_deploy  # noqa: PLC0415 - only for this mode

@@ -38,6 +38,7 @@ def test_pull_request_reports_head_commit_and_title_and_says_why(snapshot: Snaps
     assert ci.pr_number == "17"
     assert ci.pr_title == "ABC-12 Login form validation"
     assert ci.previous_commit is None
+    assert ci.pr_base_commit == BEFORE  # pull_request.base.sha
     assert ci.pipeline_id == "acme/api/.github/workflows/build.yml"
     assert len(ci.notes) == 1
     assert MERGE[:7] in ci.notes[0] and HEAD[:7] in ci.notes[0] and "merge commit" in ci.notes[0]

@@ -20,6 +20,7 @@ def test_branch_pipeline(snapshot: Snapshot) -> None:
     assert ci.branch == "feature/ABC-12-login"
     assert ci.commit == HEAD
     assert ci.previous_commit == BEFORE
+    assert ci.pr_base_commit is None
     assert ci.job_status is None  # "running": the script reporting is the job itself
     assert ci.repository_url == "https://gitlab.com/acme/platform/api"
 
@@ -31,6 +32,7 @@ def test_merged_results_pipeline_reports_the_source_head(snapshot: Snapshot) -> 
     assert ci.pr_number == "17"
     assert ci.pr_title == "ABC-12 Login form validation"
     assert ci.previous_commit is None  # all zeros
+    assert ci.pr_base_commit == BEFORE  # CI_MERGE_REQUEST_DIFF_BASE_SHA
     assert ci.job_status == "success"
     assert len(ci.notes) == 1 and MERGE[:7] in ci.notes[0] and HEAD[:7] in ci.notes[0]
 

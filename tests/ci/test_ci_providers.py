@@ -38,6 +38,7 @@ def test_bitbucket_pull_request_step_after_a_failure(snapshot: Snapshot) -> None
     assert ci.repository_url == "https://bitbucket.org/acme/api"
     assert ci.branch == "feature/ABC-12-login"
     assert ci.pr_number == "17"
+    assert ci.pr_base_commit == "6113728f27ae"  # BITBUCKET_PR_DESTINATION_COMMIT, a 12-character prefix
     assert ci.job_status == "failed"
 
 

@@ -280,3 +280,45 @@ def test_a_straight_range_longer_than_the_limit_is_cut_like_any_range(history: G
     found = keys_of(history, since="v1.0", max_commits=3)
     assert found.key_names() == ["ABC-6", "ABC-5", "ABC-4"]
     assert found.truncated and found.commits_read == 3
+
+
+@pytest.fixture
+def pull_request(repo: GitRepo) -> tuple[GitRepo, str]:
+    """main: ABC-1, ABC-2; the PR branch forks there with OPS-1..OPS-3; main then gains ABC-3 and ABC-4.
+    Returns the repository (PR head checked out) and main's head, the PR's base as a CI names it."""
+    repo.commit("ABC-1 first on main")
+    repo.commit("ABC-2 second on main")
+    repo.git("checkout", "-q", "-b", "feature/pr")
+    for number in (1, 2, 3):
+        repo.commit(f"OPS-{number} pull request change {number}")
+    repo.git("checkout", "-q", "main")
+    repo.commit("ABC-3 main moved on")
+    base = repo.commit("ABC-4 main moved on again")
+    repo.git("checkout", "-q", "feature/pr")
+    return repo, base
+
+
+def test_a_pull_request_run_reads_every_commit_since_its_base(pull_request: tuple[GitRepo, str]) -> None:
+    repo, base = pull_request
+    found = keys_of(repo, CiContext(provider="github", provider_name="GitHub Actions", pr_base_commit=base))
+    assert found.key_names() == ["OPS-3", "OPS-2", "OPS-1"]
+    assert found.commits_read == 3
+    assert found.base_source == "the pull request's base (GitHub event)"
+    assert found.range_used == f"{base[:7]}..{repo.head()[:7]}"
+
+
+def test_the_pull_request_base_wins_over_a_previous_commit_and_loses_to_since(
+        pull_request: tuple[GitRepo, str]) -> None:
+    repo, base = pull_request
+    ci = CiContext(provider="gitlab", provider_name="GitLab CI", pr_base_commit=base,
+                   previous_commit=repo.git("rev-parse", "HEAD~1"))
+    assert keys_of(repo, ci).key_names() == ["OPS-3", "OPS-2", "OPS-1"]
+    assert keys_of(repo, ci, since="HEAD~2").key_names() == ["OPS-3", "OPS-2"]
+
+
+def test_a_pull_request_base_unknown_to_the_repository_reads_head_with_a_warning(
+        pull_request: tuple[GitRepo, str]) -> None:
+    repo, _ = pull_request
+    found = keys_of(repo, CiContext(provider="github", pr_base_commit="0123456789abcdef0123456789abcdef01234567"))
+    assert found.key_names() == ["OPS-3"]
+    assert len(found.warnings) == 1 and "pull request's base" in found.warnings[0]

@@ -112,3 +112,14 @@ def test_explicit_range_in_a_shallow_clone_is_deepened_too(origin: GitRepo, tmp_
     found = keys_of(clone, range=f"{base}..HEAD", deepen=True)
     assert found.key_names() == [f"ABC-{number}" for number in range(20, 14, -1)]
     assert found.range_used == f"{base[:7]}..{clone.head()[:7]}"
+
+
+def test_pull_request_base_missing_from_a_shallow_clone_gets_the_one_line_hint(
+        origin: GitRepo, tmp_path: Path) -> None:
+    base = origin.git("rev-parse", "HEAD~10")
+    clone = origin.clone(tmp_path / "clone", "--depth", "2")
+    found = keys_of(clone, CiContext(provider="gitlab", pr_base_commit=base))
+    assert found.key_names() == ["ABC-20", "ABC-19"]
+    assert len(found.warnings) == 1
+    assert "pull request's base" in found.warnings[0] and "fetch-depth: 0" in found.warnings[0]
+    assert "\n" not in found.warnings[0]

@@ -2,7 +2,8 @@
 
 The pipeline is the repository (``BITBUCKET_REPO_FULL_NAME``) and the run ``BITBUCKET_BUILD_NUMBER``, unique
 across branches; a re-run gets a new number. ``BITBUCKET_EXIT_CODE`` (in ``after-script``) gives the
-step's outcome.
+step's outcome. In a pull request step ``BITBUCKET_PR_DESTINATION_COMMIT`` (the destination branch's
+head, possibly a 12-character prefix) starts the range of commits whose keys count.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ def read(env: Env) -> CiContext:
         pipeline_url=pipelines,
         run_url=f"{pipelines}/results/{number}" if pipelines and number is not None else None,
         run_number=number, branch=env.get("BITBUCKET_BRANCH"), tag=env.get("BITBUCKET_TAG"),
-        commit=env.commit("BITBUCKET_COMMIT"), pr_number=env.get("BITBUCKET_PR_ID"),
+        commit=env.commit("BITBUCKET_COMMIT"),
+        pr_base_commit=env.commit("BITBUCKET_PR_DESTINATION_COMMIT") if env.get("BITBUCKET_PR_ID") else None,
+        pr_number=env.get("BITBUCKET_PR_ID"),
         repository_url=repo_url, job_status=exit_status_word(env.get("BITBUCKET_EXIT_CODE")),
         environment_name=env.get("BITBUCKET_DEPLOYMENT_ENVIRONMENT"),
     )

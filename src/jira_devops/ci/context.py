@@ -14,6 +14,8 @@ class CiContext:
     Identities are stable across runs: ``pipeline_id`` never contains a run id. ``commit`` is the commit
     the change is about (for a pull request its head, not a merge commit the CI made), and
     ``previous_commit`` the CI's "previous successful" or "before" commit when it knows one.
+    ``pr_base_commit`` is, for a pull/merge request run, the commit the request is based on (its target
+    branch's head or the merge base): the request's own commits are those not reachable from it.
     ``detected_by`` names the variable that identified the provider; ``notes`` are warnings to show.
     """
 
@@ -29,6 +31,7 @@ class CiContext:
     tag: Optional[str] = None
     commit: Optional[str] = None
     previous_commit: Optional[str] = None
+    pr_base_commit: Optional[str] = None
     pr_number: Optional[str] = None
     pr_title: Optional[str] = None
     repository_url: Optional[str] = None

@@ -2,7 +2,8 @@
 
 The pipeline is the workflow file (``GITHUB_WORKFLOW_REF`` without ``@ref``), stable across runs and
 renames of the workflow's display name. For ``pull_request`` events GitHub checks out a merge commit it
-made (``GITHUB_SHA``); the commit reported is the pull request's head, read from the event payload.
+made (``GITHUB_SHA``); the commit reported is the pull request's head, read from the event payload, and
+the pull request's base (``pull_request.base.sha``) starts the range of commits whose keys count.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def read(env: Env) -> CiContext:
     pull_request = event.get("pull_request")
     pr_number = _pr_number_from_ref(env.get("GITHUB_REF"))
     pr_title = None
+    pr_base = None
     if isinstance(pull_request, dict):
         pr_title = _text(pull_request.get("title"))
         number = pull_request.get("number")
@@ -62,6 +64,8 @@ def read(env: Env) -> CiContext:
             env.note(f"{event_name or 'pull request'} event: GITHUB_SHA {(commit or '?')[:7]} is {what}; "
                      f"reporting the pull request head {head_sha[:7]} instead")
             commit = head_sha
+        base = pull_request.get("base")
+        pr_base = _text(base.get("sha")) if isinstance(base, dict) else None
     elif event_name in _PR_EVENTS and env.get("GITHUB_EVENT_PATH") is None:
         env.note(f"{event_name} event but GITHUB_EVENT_PATH is not set: the pull request title and head "
                  f"commit are unknown, GITHUB_SHA {(commit or '?')[:7]} is reported")
@@ -75,7 +79,7 @@ def read(env: Env) -> CiContext:
         provider=NAME, provider_name=TITLE, pipeline_id=pipeline_id, pipeline_name=workflow or pipeline_id,
         pipeline_url=pipeline_url, run_url=run_url, run_number=env.number("GITHUB_RUN_NUMBER"),
         attempt=attempt, branch=branch, tag=tag, commit=commit, previous_commit=previous,
-        pr_number=pr_number, pr_title=pr_title, repository_url=repo_url,
+        pr_base_commit=pr_base, pr_number=pr_number, pr_title=pr_title, repository_url=repo_url,
     )
 
 

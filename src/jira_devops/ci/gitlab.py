@@ -3,7 +3,8 @@
 The pipeline is the project (``CI_PROJECT_PATH``) and the run number its per-project pipeline IID. In a
 merged results pipeline ``CI_COMMIT_SHA`` is a merge commit GitLab made; the merge request's source
 head (``CI_MERGE_REQUEST_SOURCE_BRANCH_SHA``) is reported instead. ``CI_COMMIT_BEFORE_SHA`` is all
-zeros for merge request, scheduled and first pipelines, meaning "unknown".
+zeros for merge request, scheduled and first pipelines, meaning "unknown"; a merge request pipeline's
+range starts at ``CI_MERGE_REQUEST_DIFF_BASE_SHA`` (the merge base of the request) instead.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def read(env: Env) -> CiContext:
         provider=NAME, provider_name=TITLE, pipeline_id=project, pipeline_name=project,
         pipeline_url=url_join(project_url, "-", "pipelines"), run_url=env.get("CI_PIPELINE_URL"),
         run_number=env.number("CI_PIPELINE_IID"), branch=branch, tag=tag, commit=commit,
-        previous_commit=env.commit("CI_COMMIT_BEFORE_SHA"), pr_number=env.get("CI_MERGE_REQUEST_IID"),
+        previous_commit=env.commit("CI_COMMIT_BEFORE_SHA"),
+        pr_base_commit=env.commit("CI_MERGE_REQUEST_DIFF_BASE_SHA"), pr_number=env.get("CI_MERGE_REQUEST_IID"),
         pr_title=env.get("CI_MERGE_REQUEST_TITLE"), repository_url=project_url, job_status=status,
         environment_name=env.get("CI_ENVIRONMENT_NAME"),
     )

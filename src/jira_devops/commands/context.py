@@ -14,8 +14,9 @@ GROUPS = ("output", "ci")
 _FIELDS: tuple[tuple[str, str], ...] = (
     ("pipeline_id", "pipeline id"), ("pipeline_name", "pipeline name"), ("pipeline_url", "pipeline url"),
     ("run_number", "run number"), ("attempt", "attempt"), ("run_url", "run url"), ("branch", "branch"),
-    ("tag", "tag"), ("commit", "commit"), ("previous_commit", "previous commit"), ("pr_number", "pull request"),
-    ("pr_title", "pull request title"), ("repository_url", "repository url"), ("job_status", "job status"),
+    ("tag", "tag"), ("commit", "commit"), ("previous_commit", "previous commit"),
+    ("pr_base_commit", "pull request base"), ("pr_number", "pull request"), ("pr_title", "pull request title"),
+    ("repository_url", "repository url"), ("job_status", "job status"),
     ("environment_name", "environment"),
 )
 
