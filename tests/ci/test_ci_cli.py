@@ -33,8 +33,11 @@ def test_context_json_is_the_whole_context(snapshot: Snapshot, history: History)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["provider"] == "github"
-    assert data["detected_by"] == "GITHUB_ACTIONS"
-    assert data["pr_title"] == "ABC-12 Login form validation"
+    assert data["detectedBy"] == "GITHUB_ACTIONS"
+    assert data["providerName"] == "GitHub Actions"
+    assert data["prTitle"] == "ABC-12 Login form validation"
+    assert data["prBaseCommit"] == "6113728f27ae82c7b1a177c8d03f9e96e0adf246"
+    assert not [key for key in data if "_" in key]  # camelCase, like every other --json output
     assert len(data["notes"]) == 1
     assert done.stderr.startswith("warning: pull_request event: GITHUB_SHA 3d0a5f3 is a merge commit")
 

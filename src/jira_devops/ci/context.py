@@ -41,7 +41,13 @@ class CiContext:
     notes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        """The context as a JSON-ready dict."""
-        data = asdict(self)
+        """The context as a JSON-ready dict with camelCase keys, like every other ``--json`` output."""
+        data = {_camel(name): value for name, value in asdict(self).items()}
         data["notes"] = list(self.notes)
         return data
+
+
+def _camel(name: str) -> str:
+    """``provider_name`` -> ``providerName``."""
+    first, *rest = name.split("_")
+    return first + "".join(part.capitalize() for part in rest)

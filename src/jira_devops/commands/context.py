@@ -12,12 +12,12 @@ HELP = "show the CI context detected from the environment (provider, pipeline, r
 GROUPS = ("output", "ci")
 
 _FIELDS: tuple[tuple[str, str], ...] = (
-    ("pipeline_id", "pipeline id"), ("pipeline_name", "pipeline name"), ("pipeline_url", "pipeline url"),
-    ("run_number", "run number"), ("attempt", "attempt"), ("run_url", "run url"), ("branch", "branch"),
-    ("tag", "tag"), ("commit", "commit"), ("previous_commit", "previous commit"),
-    ("pr_base_commit", "pull request base"), ("pr_number", "pull request"), ("pr_title", "pull request title"),
-    ("repository_url", "repository url"), ("job_status", "job status"),
-    ("environment_name", "environment"),
+    ("pipelineId", "pipeline id"), ("pipelineName", "pipeline name"), ("pipelineUrl", "pipeline url"),
+    ("runNumber", "run number"), ("attempt", "attempt"), ("runUrl", "run url"), ("branch", "branch"),
+    ("tag", "tag"), ("commit", "commit"), ("previousCommit", "previous commit"),
+    ("prBaseCommit", "pull request base"), ("prNumber", "pull request"), ("prTitle", "pull request title"),
+    ("repositoryUrl", "repository url"), ("jobStatus", "job status"),
+    ("environmentName", "environment"),
 )
 
 
@@ -45,10 +45,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def describe(data: dict[str, Any]) -> list[str]:
     """The human form of a context: the provider and how it was recognised, then one line per known field."""
     if data["provider"] == "generic":
-        how = f" ({data['detected_by']})" if data.get("detected_by") else ""
+        how = f" ({data['detectedBy']})" if data.get("detectedBy") else ""
         lines = [f"provider: generic, no CI detected{how}: flags and git give everything"]
     else:
-        lines = [f"provider: {data['provider_name']} ({data['provider']}), detected by {data['detected_by']}"]
+        lines = [f"provider: {data['providerName']} ({data['provider']}), detected by {data['detectedBy']}"]
     width = max(len(label) for _, label in _FIELDS) + 1
     for name, label in _FIELDS:
         value = data.get(name)
@@ -59,7 +59,7 @@ def describe(data: dict[str, Any]) -> list[str]:
 
 def _state_hint(name: str, value: Any) -> str:
     """For the job status, the build state Jira would be sent (or that the word is not known)."""
-    if name != "job_status":
+    if name != "jobStatus":
         return ""
     from jira_devops.ci.states import map_state  # noqa: PLC0415
 
