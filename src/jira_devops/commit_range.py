@@ -176,7 +176,7 @@ class _Planner:
         if last.base is None:
             depth = getattr(last, "first_deploy_depth", None) or self.settings.first_deploy_depth or 1
             plan = CommitRange(tip=self.head, limit=min(depth, self.limit), text=short(self.head),
-                               base_source=f"first deploy ({last.source})")
+                               base_source=f"first deploy: {last.source}")
             plan.explanation.append(f"--since last-deploy: no earlier deployment found ({last.source}); "
                                     f"reading the newest {depth} commit(s) (--first-deploy-depth)")
             plan.warnings.extend(last.warnings)
@@ -195,7 +195,7 @@ class _Planner:
             plan.explanation.insert(0, f"--since last-deploy: {short(last.base)} ({last.source}) is newer than "
                                     "HEAD, so this is a rollback: reading the commits being rolled back")
         else:
-            plan = self._between(last.base, self.head, f"last deploy ({last.source})", given=False)
+            plan = self._between(last.base, self.head, f"last deploy, from {last.source}", given=False)
             if plan.base == self.head:
                 plan = self._rerun(plan, "the last deployed commit is HEAD itself (a redeploy)")
         plan.warnings[:0] = list(last.warnings)

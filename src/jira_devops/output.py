@@ -85,10 +85,10 @@ def _count(number: int, noun: str) -> str:
 
 
 def range_line(keys: KeyDiscovery) -> str:
-    """``range: a1b2c3d..e4f5a6b, 37 commits, 12 keys (base: ...)``; a rollback says so."""
+    """``range: a1b2c3d..e4f5a6b, 37 commits, 12 keys; base: ...``; a rollback says so."""
     line = f"range: {keys.range_used}, {_count(keys.commits_read, 'commit')}, {_count(len(keys.keys), 'key')}"
     if keys.base_source:
-        line += f" (base: {keys.base_source})"
+        line += f"; base: {keys.base_source}"
     if keys.rollback:
         line += "; a rollback: these are the commits being rolled back"
     return line

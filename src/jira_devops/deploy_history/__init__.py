@@ -177,7 +177,7 @@ def _place(lookup: _Lookup, answer: _Answer, warnings: list[str], *,
                             limit=settings.max_commits or DEFAULT_MAX_COMMITS)
     short, head_short = sha[:7], lookup.head[:7]
     if relation.kind == reach.SAME:
-        return LastDeploy(sha, f"{answer.source} (a redeploy: {env} already runs {short})"), None
+        return LastDeploy(sha, f"{answer.source}; a redeploy: {env} already runs {short}"), None
     if relation.kind == reach.ANCESTOR:
         return LastDeploy(sha, answer.source), None
     if relation.kind == reach.ROLLBACK:
@@ -193,8 +193,8 @@ def _place(lookup: _Lookup, answer: _Answer, warnings: list[str], *,
         warnings.append(f"{short}, which {env} last received according to {answer.source}, is not in the "
                         f"history of {head_short} (history rewritten by a force-push, or another branch "
                         f"deployed); {then}")
-        return None, (relation.merge_base, f"the common ancestor of {head_short} and {short} "
-                                           f"(from {answer.source})")
+        return None, (relation.merge_base, f"the common ancestor of {head_short} and {short}, the commit "
+                                           f"{answer.source} names")
     warnings.append(f"{short}, which {env} last received according to {answer.source}, shares no history "
                     f"with {head_short}; {then}")
     return None, None
@@ -220,8 +220,8 @@ def _from_git_ref(lookup: _Lookup, chosen: bool) -> Optional[_Answer]:
     ref = git_ref.marker_ref(lookup.settings.ref_prefix, lookup.environment_id)
     if lookup.remote is None:
         remote = lookup.settings.remote or git_ref.DEFAULT_REMOTE
-        marker = git_ref.Marker(reach.resolve_commit(lookup.repo, ref), f"git ref {ref} (this clone; no remote "
-                                f"{remote!r})")
+        marker = git_ref.Marker(reach.resolve_commit(lookup.repo, ref), f"git ref {ref} in this clone, which has "
+                                f"no remote {remote!r}")
     else:
         marker = git_ref.read_marker(lookup.repo, lookup.remote, ref)
     if marker.sha is None:

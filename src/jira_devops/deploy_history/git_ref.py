@@ -76,7 +76,7 @@ def read_marker(repo: Path, remote: str, ref: str) -> Marker:
     Only that one ref is asked for. When the remote cannot be read, or the clone has no such remote,
     the clone's own copy of the ref is used (with a warning in the first case).
     """
-    local_where = f"git ref {ref} (this clone)"
+    local_where = f"git ref {ref} in this clone"
     if not remote_exists(repo, remote):
         return Marker(resolve_commit(repo, ref), local_where)
     where = f"git ref {ref} on {remote}"
