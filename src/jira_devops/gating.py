@@ -130,6 +130,8 @@ class GateOutcome:
         what = self.key.describe()
         links = "; ".join(request.describe() for request in self.change_requests())
         named = f" ({links})" if links else ""
+        pending = f"; {links}" if links else ""
+        later = f"; check later with: {self.key.gate_status_command()}"
         if self.status == ALLOWED:
             return f"the gate allowed {what}{named}"
         if self.status == PREVENTED:
@@ -140,12 +142,11 @@ class GateOutcome:
                                      "is set up for this service and environment type")
             return f"the gate of {what} is invalid: {reason}"
         if self.status == AWAITING:
-            return f"the gate of {what} has not decided yet{named}"
+            return f"the gate of {what} has not decided yet{pending}{later}"
         if self.status == TIMEOUT:
             still = ("Jira still did not know the gate" if self.last_seen is None
                      else f"still {self.last_seen}")
-            return (f"no gate decision for {what} after {format_seconds(self.waited)} ({still}){named}; "
-                    f"check later with: {self.key.gate_status_command()}")
+            return f"no gate decision for {what} after {format_seconds(self.waited)}, {still}{pending}{later}"
         return (f"Jira knows no gate for {what}"
                 + (f" after {format_seconds(self.waited)}" if self.polls > 1 else "")
                 + ": check the pipeline, environment and deployment number, and that the deployment was "

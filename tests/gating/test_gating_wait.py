@@ -129,6 +129,17 @@ def test_timeout_exits_6_after_a_last_look_at_the_deadline(jira: respx.MockRoute
     assert "jira-devops gate-status --pipeline-id acme/api --environment-id production" in outcome.message()
 
 
+def test_the_timeout_message_is_one_flat_line_naming_the_change_request(
+        jira: respx.MockRouter, client: DevOpsClient, clock: FakeClock) -> None:
+    jira.get(GATE_URL).mock(return_value=_ok("awaiting"))
+    message = wait_for_gate(client, KEY, timeout=25, poll=10, clock=clock, sleep=clock.sleep).message()
+    assert message.startswith("no gate decision for deployment acme/api #42 to production after 25s, "
+                              "still awaiting; change request OPS-7: https://")
+    assert "; check later with: jira-devops gate-status" in message
+    assert ") (" not in message and "(still" not in message
+
+
+
 def test_timeout_while_jira_does_not_know_the_gate_yet(jira: respx.MockRouter, client: DevOpsClient,
                                                         clock: FakeClock) -> None:
     jira.get(GATE_URL).mock(return_value=_not_found())
