@@ -83,7 +83,8 @@ def change_requests(details: Sequence[Mapping[str, Any]]) -> list[ChangeRequest]
 class GateOutcome:
     """How a gate ended (or where it stood when the waiting stopped).
 
-    ``status`` is ``allowed``, ``prevented``, ``invalid``, ``awaiting`` (looked once, not decided yet),
+    ``status`` is ``allowed``, ``prevented``, ``invalid``, ``awaiting`` (looked once, e.g. with no time to
+    wait, and not decided yet),
     ``timeout`` (waited, no decision in time) or ``unknown`` (Jira knows no gate for the deployment).
     """
 
@@ -354,7 +355,8 @@ class _Waiter:
         if outcome.status != AWAITING:
             return outcome, 0.0
         if elapsed >= self.timeout:
-            outcome.status = TIMEOUT
+            # With no time to wait (--gate-timeout 0) this was a single look: report what Jira said.
+            outcome.status = TIMEOUT if self.timeout > 0 else AWAITING
             return outcome, 0.0
         return None, self.poll
 

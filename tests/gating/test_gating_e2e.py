@@ -128,8 +128,10 @@ def test_follow_up_report_updates_the_gated_deployment(emulator: RunningEmulator
 def test_gate_status_checks_and_waits_on_an_existing_gate(emulator: RunningEmulator, tmp_path: Path) -> None:
     env = emulator.env(tmp_path)
     emulator.gate("awaiting")
-    assert run_cli(*GATED[:-2], "--gate-timeout", "0", "--deployment-number", "9", env=env,
-                   cwd=tmp_path).returncode == 6
+    looked = run_cli(*GATED[:-2], "--gate-timeout", "0", "--deployment-number", "9", "--json", env=env,
+                     cwd=tmp_path)
+    assert looked.returncode == 6, looked.stderr
+    assert json.loads(looked.stdout)["gateStatus"] == "awaiting"  # what Jira said at the one look
     where = ("--pipeline-id", PIPELINE, "--environment-id", "production", "--deployment-number", "9")
     checked = run_cli("gate-status", *where, env=env, cwd=tmp_path)
     assert checked.returncode == 6

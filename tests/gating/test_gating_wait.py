@@ -139,6 +139,18 @@ def test_the_timeout_message_is_one_flat_line_naming_the_change_request(
     assert ") (" not in message and "(still" not in message
 
 
+def test_a_gate_timeout_of_0_looks_once_and_reports_what_jira_said(
+        jira: respx.MockRouter, client: DevOpsClient, clock: FakeClock) -> None:
+    route = jira.get(GATE_URL).mock(return_value=_ok("awaiting"))
+    outcome = wait_for_gate(client, KEY, timeout=0, poll=10, clock=clock, sleep=clock.sleep)
+    assert (outcome.status, outcome.exit_code) == ("awaiting", ExitCode.GATE_TIMEOUT)
+    assert route.call_count == 1 and clock.sleeps == []
+    assert outcome.message().startswith("the gate of deployment acme/api #42 to production has not decided "
+                                        "yet; change request OPS-7")
+    assert "check later with: jira-devops gate-status" in outcome.message()
+    with pytest.raises(GateTimeoutError):
+        outcome.raise_for_status()
+
 
 def test_timeout_while_jira_does_not_know_the_gate_yet(jira: respx.MockRouter, client: DevOpsClient,
                                                         clock: FakeClock) -> None:
