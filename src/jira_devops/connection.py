@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import urlsplit
 
-from jira_devops.errors import ConfigError
+from jira_devops.errors import ConfigError, UsageError
 from jira_devops.redact import register_secret
 from jira_devops.settings import DEFAULT_API_URL, Settings
 
@@ -123,6 +123,8 @@ def connection_from_settings(settings: Settings) -> Connection:
         raise ConfigError("no OAuth client secret given",
                           hint="set JIRA_CLIENT_SECRET or --client-secret-file; it is never a flag")
     cache_dir = Path(settings.cache_dir).expanduser() if settings.cache_dir else None
+    if settings.timeout is not None and settings.timeout <= 0:
+        raise UsageError(f"{settings.describe_source('timeout')} must be more than 0", hint="e.g. --timeout 90s")
     return Connection(
         api_url=api_url,
         site_url=site_url,

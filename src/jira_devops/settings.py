@@ -31,7 +31,7 @@ class Option:
     """The declaration of one setting and all the names it goes by."""
 
     name: str
-    kind: str  # str | int | float | bool | list | duration
+    kind: str  # str | int | bool | list | duration
     help: str
     groups: tuple[str, ...]
     env: Optional[str] = None
@@ -91,8 +91,8 @@ OPTIONS: tuple[Option, ...] = (
            env="JIRA_CLIENT_SECRET_FILE", metavar="PATH"),
     Option("api_url", "str", f"API base URL for the token and DevOps endpoints (default {DEFAULT_API_URL})",
            _CONN, metavar="URL"),
-    Option("timeout", "float", "give up on Jira after this many seconds, retries included (default 60)",
-           _CONN, metavar="SECONDS"),
+    Option("timeout", "duration", "give up on Jira after this long, retries included (default 60s)",
+           _CONN, metavar="DURATION"),
     Option("token_cache", "bool", "cache the access token between invocations (default on)", _CONN),
     Option("cache_dir", "str", "where the token cache lives (default: the user's cache dir)", _CONN,
            metavar="DIR"),
@@ -336,18 +336,12 @@ def convert(option: Option, raw: Any) -> Any:
             return int(str(raw).strip())
         except ValueError:
             raise ValueError(f"expected a whole number, got {raw!r}") from None
-    if kind == "float":
-        try:
-            value = float(str(raw).strip())
-        except ValueError:
-            raise ValueError(f"expected a number, got {raw!r}") from None
-        if value <= 0:
-            raise ValueError(f"expected a positive number, got {raw!r}")
-        return value
     if kind == "duration":
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            if raw < 0:
+                raise ValueError(f"expected a duration of 0 or more, got {raw!r}")
             return float(raw)
-        return parse_duration(str(raw))
+        return parse_duration(str(raw).strip())
     text = str(raw)
     if option.choices is not None and text not in option.choices:
         raise ValueError(f"expected one of {', '.join(option.choices)}, got {raw!r}")
