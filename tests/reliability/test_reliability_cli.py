@@ -69,3 +69,13 @@ def test_the_outbox_command_lists_waiting_and_rejected_entries(tmp_path: Path) -
     assert [entry["id"] for entry in listed["pending"]] == [waiting.name]
     assert listed["rejected"][0]["items"] == ["build acme/app #2"]
     assert "body" not in listed["pending"][0]
+
+
+def test_the_outbox_command_offers_only_the_flags_it_uses(tmp_path: Path) -> None:
+    usage = _cli("outbox", "--help", cwd=tmp_path).stdout
+    assert "--json" in usage and "--quiet" in usage and "--outbox" in usage
+    assert "--dry-run" not in usage and "--no-fail" not in usage
+    for flag in ("--dry-run", "--no-fail"):
+        done = _cli("outbox", flag, "--outbox", str(tmp_path / "outbox"), cwd=tmp_path)
+        assert done.returncode == ExitCode.USAGE, (flag, done.stderr)
+        assert f"unrecognized arguments: {flag}" in done.stderr

@@ -8,7 +8,7 @@ from jira_devops.settings import Settings
 
 NAME = "outbox"
 HELP = "list the reports kept in the outbox for later delivery (and rejected or expired ones)"
-GROUPS = ("outbox", "output")
+GROUPS = ("outbox", "view")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
