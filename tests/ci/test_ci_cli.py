@@ -93,3 +93,11 @@ def test_an_unknown_job_status_from_the_ci_is_the_same_error(snapshot: Snapshot,
     done = run_cli("report-deploy", "--dry-run", "-e", "production", env=env, cwd=history.path)
     assert done.returncode == ExitCode.USAGE
     assert done.stderr.startswith("error: state 'purple' is not a deploy state (use one of unknown, pending,")
+
+
+def test_context_offers_only_the_flags_it_uses(history: History) -> None:
+    usage = run_cli("context", "--help", env={}, cwd=history.path).stdout
+    assert "--json" in usage and "--ci" in usage
+    assert "--dry-run" not in usage and "--no-fail" not in usage
+    done = run_cli("context", "--dry-run", env={}, cwd=history.path)
+    assert done.returncode == 2 and "unrecognized arguments: --dry-run" in done.stderr

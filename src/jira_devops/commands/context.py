@@ -9,7 +9,7 @@ from jira_devops.settings import Settings
 
 NAME = "context"
 HELP = "show the CI context detected from the environment (provider, pipeline, run, branch, commits)"
-GROUPS = ("output", "ci")
+GROUPS = ("view", "ci")
 
 _FIELDS: tuple[tuple[str, str], ...] = (
     ("pipelineId", "pipeline id"), ("pipelineName", "pipeline name"), ("pipelineUrl", "pipeline url"),
