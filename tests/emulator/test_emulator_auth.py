@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import httpx
 
-from support.cli import run_cli
 from support.emulator import RunningEmulator
 from support.emulator_api import EmulatorApi, build_item
-from support.gitrepo import make_repo
 
 
 def _secret(emulator: RunningEmulator) -> str:
@@ -87,28 +84,3 @@ def test_request_log_redacts_the_secret_and_never_holds_tokens(api: EmulatorApi)
     assert submit["authorized"] is True
     assert submit["status"] == 202
     assert submit["body"]["builds"][0]["buildNumber"] == 1
-
-
-def test_cli_fetches_a_new_token_once_after_revocation(emulator: RunningEmulator, tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo", ("ABC-5 change",))
-    args = ("report-build", "--ci", "generic", "--state", "successful", "--url", "https://ci.example.com/1")
-    assert run_cli(*args, "--build-number", "1", env=emulator.env(tmp_path), cwd=repo).returncode == 0
-    emulator.revoke_tokens()
-    done = run_cli(*args, "--build-number", "2", env=emulator.env(tmp_path), cwd=repo)
-    assert done.returncode == 0, done.stderr
-    assert emulator.state()["tokens_issued"] == 2
-    statuses = [entry["status"] for entry in emulator.requests() if entry["path"].endswith("/bulk")]
-    assert statuses == [202, 401, 202]
-
-
-def test_cli_with_a_wrong_secret_exits_3_in_one_line(emulator: RunningEmulator, tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo", ("ABC-5 change",))
-    wrong = tmp_path / "wrong-secret"
-    wrong.write_text("not-the-secret-at-all\n", encoding="utf-8")
-    env = {**emulator.env(tmp_path), "JIRA_CLIENT_SECRET_FILE": str(wrong)}
-    done = run_cli("report-build", "--ci", "generic", "--state", "successful", "--build-number", "1",
-                   "--url", "https://ci.example.com/1", env=env, cwd=repo)
-    assert done.returncode == 3
-    assert done.stderr.strip().splitlines()[-1].startswith("error: Jira refused the OAuth credentials")
-    assert "Traceback" not in done.stderr
-    assert "not-the-secret-at-all" not in done.stdout + done.stderr

@@ -1,4 +1,4 @@
-"""The real CLI reports builds and deployments to the emulator over loopback, and says what Jira answered."""
+"""The installed CLI against the emulator: builds and deployments accepted, rejected, unknown keys, token reuse."""
 
 from __future__ import annotations
 
