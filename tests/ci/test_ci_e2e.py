@@ -12,8 +12,6 @@ import pytest
 
 from support.ci_env import History, run_cli
 
-pytest.importorskip("support.emulator")
-
 pytestmark = pytest.mark.e2e
 
 Snapshot = Callable[[str], dict[str, str]]
@@ -89,7 +87,6 @@ def test_github_actions_push_with_no_flags(emulator: Any, snapshot: Snapshot, hi
 def test_keys_come_from_the_previous_successful_commit_to_head(
         emulator: Any, snapshot: Snapshot, history: History, tmp_path: Path,
         make_env: Callable[[Any, Snapshot, History, Path], dict[str, str]]) -> None:
-    pytest.importorskip("jira_devops.commit_range", reason="commit-range key discovery (issue 8) not here yet")
     done = run_cli("report-build", env=make_env(emulator, snapshot, history, tmp_path), cwd=history.path)
     assert done.returncode == 0, done.stderr
     # the branch's key and the keys of the commits after the previous successful one; ABC-1 is older

@@ -11,6 +11,8 @@ from typing import Optional
 
 import pytest
 
+from support.gitrepo import make_repo
+
 CliRunner = Callable[..., "subprocess.CompletedProcess[str]"]
 _CI_PREFIXES = ("JIRA_", "GITHUB_", "GITLAB_", "CI", "JENKINS", "BUILD_", "BITBUCKET_", "CIRCLE", "BUILDKITE",
                 "TRAVIS", "TEAMCITY", "DRONE", "CODEBUILD_", "bamboo_", "TF_BUILD", "SYSTEM_", "GIT_")
@@ -37,14 +39,4 @@ def cli(tmp_path: Path) -> CliRunner:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository on branch feature/ABC-12-login whose HEAD message names OPS-7."""
-    folder = tmp_path / "app"
-    folder.mkdir()
-
-    def git(*args: str) -> None:
-        subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
-
-    git("init", "-q", "-b", "feature/ABC-12-login")
-    git("remote", "add", "origin", "https://github.com/acme/app.git")
-    git("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty",
-        "-m", "OPS-7 fix the login form")
-    return folder
+    return make_repo(tmp_path / "app", ("OPS-7 fix the login form",), branch="feature/ABC-12-login")

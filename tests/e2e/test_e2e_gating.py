@@ -12,8 +12,6 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("support.emulator")
-
 from support.cli import clean_environment, run_cli
 from support.emulator import RunningEmulator
 

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("support.emulator")
-
 from support.cli import run_cli
 from support.emulator import RunningEmulator
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from jira_devops.commands import COMMAND_MODULES
+from support.cli import run_cli
 
-run_cli = pytest.importorskip("support.cli").run_cli
 pytestmark = pytest.mark.skipif("jira_devops.commands.keys" not in COMMAND_MODULES,
                                 reason="needs the keys command")
 

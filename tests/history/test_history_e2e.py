@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 
 from jira_devops.commands import COMMAND_MODULES
+from support.cli import run_cli
 
-pytest.importorskip("support.emulator")
-run_cli = pytest.importorskip("support.cli").run_cli
 pytestmark = pytest.mark.e2e
 needs_keys = pytest.mark.skipif("jira_devops.commands.keys" not in COMMAND_MODULES, reason="needs the keys engine")
 

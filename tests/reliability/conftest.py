@@ -12,6 +12,7 @@ from jira_devops.connection import Connection
 from jira_devops.outbox import Outbox
 from jira_devops.redact import forget_secrets
 from support.core_http import API, CLOUD_ID, SECRET, TOKEN
+from support.gitrepo import make_repo
 
 
 @pytest.fixture
@@ -49,15 +50,7 @@ def api() -> Iterator[respx.MockRouter]:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository on branch ABC-12-login whose remote names acme/app."""
-    import subprocess
-
-    folder = tmp_path / "app"
-    folder.mkdir()
-    for args in (["init", "-q", "-b", "ABC-12-login"], ["remote", "add", "origin", "https://github.com/acme/app.git"],
-                 ["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty",
-                  "-m", "OPS-7 fix the login form"]):
-        subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
-    return folder
+    return make_repo(tmp_path / "app", ("OPS-7 fix the login form",), branch="ABC-12-login")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

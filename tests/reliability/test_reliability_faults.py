@@ -21,11 +21,11 @@ from typing import Any, Optional
 import pytest
 
 from jira_devops.outbox import Destination, Outbox
+from support import cli as cli_support
+from support import emulator as emulator_support
 from support.fault_table import FaultRow, record_row
 
 # The emulator's test support; until it is there, the module is skipped.
-emulator_support = pytest.importorskip("support.emulator")
-cli_support = pytest.importorskip("support.cli")
 RunningEmulator = emulator_support.RunningEmulator
 
 pytestmark = pytest.mark.e2e

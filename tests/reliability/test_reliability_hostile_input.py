@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-cli_support = pytest.importorskip("support.cli")
-pytest.importorskip("support.emulator")
+from support import cli as cli_support
+from support.gitrepo import make_repo
 
 pytestmark = pytest.mark.e2e
 
@@ -44,12 +44,7 @@ CASES: list[tuple[str, Any, tuple[str, ...], tuple[str, ...]]] = [
 
 
 def _repo(tmp_path: Path) -> Path:
-    folder = tmp_path / "repo"
-    folder.mkdir()
-    for args in (["init", "-q", "-b", "ABC-12-login"], ["remote", "add", "origin", "https://github.com/acme/app.git"],
-                 ["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty",
-                  "-m", "ABC-12 start"]):
-        subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
+    folder = make_repo(tmp_path / "repo", ("ABC-12 start",), branch="ABC-12-login")
     (folder / "report.xml").write_text("<testsuite tests='3'><testcase name='a'>", encoding="utf-8")
     (folder / "bomb.xml").write_text('<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaaaaaaaa">'
                                      '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><testsuite tests="&b;"/>',

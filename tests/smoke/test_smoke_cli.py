@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from jira_devops import _version
+from support.gitrepo import make_repo
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -24,13 +25,7 @@ def test_version_is_the_package_version(tmp_path: Path) -> None:
 
 
 def test_dry_run_build_carries_keys_from_branch_and_commit(tmp_path: Path) -> None:
-    def git(*args: str) -> None:
-        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
-
-    git("init", "-q", "-b", "feature/ABC-12-login")
-    git("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty",
-        "-m", "OPS-7 fix the login form")
-    git("remote", "add", "origin", "https://github.com/acme/app.git")
+    make_repo(tmp_path, ("OPS-7 fix the login form",), branch="feature/ABC-12-login")
     done = _cli("report-build", "--dry-run", "--json", "--state", "successful", "--ci", "generic",
                "--build-number", "4", "--url", "https://ci.example.com/4", cwd=tmp_path)
     assert done.returncode == 0, done.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import subprocess
 from pathlib import Path
 
 import httpx
@@ -13,15 +12,12 @@ import respx
 from jira_devops.cli import main
 from jira_devops.errors import ExitCode
 from support.core_http import API, SECRET, TOKEN, builds_url
+from support.gitrepo import make_repo
 
 
 @pytest.fixture
 def keyed_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "repo"
-    folder.mkdir()
-    for args in (["init", "-q", "-b", "ABC-1-work"],
-                 ["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "x"]):
-        subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
+    folder = make_repo(tmp_path / "repo", ("x",), branch="ABC-1-work", remote="")
     monkeypatch.chdir(folder)
     for name in ("JIRA_SITE", "JIRA_CLOUD_ID", "GITHUB_ACTIONS", "JENKINS_URL", "CI"):
         monkeypatch.delenv(name, raising=False)
