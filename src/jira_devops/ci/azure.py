@@ -36,12 +36,8 @@ def read(env: Env) -> CiContext:
     commit = env.commit("BUILD_SOURCEVERSION")
     pr_number = env.first("SYSTEM_PULLREQUEST_PULLREQUESTNUMBER", "SYSTEM_PULLREQUEST_PULLREQUESTID")
     if pr_number:
-        head = env.commit("SYSTEM_PULLREQUEST_SOURCECOMMITID")
-        if head and head != commit:
-            env.note(f"pull request build: BUILD_SOURCEVERSION {(commit or '?')[:7]} is a merge commit; "
-                     f"reporting the pull request head {head[:7]} instead")
-            commit = head
-        elif head is None:
+        commit = env.source_head("BUILD_SOURCEVERSION", "SYSTEM_PULLREQUEST_SOURCECOMMITID")
+        if env.commit("SYSTEM_PULLREQUEST_SOURCECOMMITID") is None:
             env.note(f"pull request build without SYSTEM_PULLREQUEST_SOURCECOMMITID: reporting "
                      f"BUILD_SOURCEVERSION {(commit or '?')[:7]}, which may be a merge commit")
     return CiContext(

@@ -54,6 +54,18 @@ class Env:
             return None
         return value
 
+    def source_head(self, commit_var: str, head_var: str, *, run: str = "pull request build",
+                    merge: str = "a merge commit", head: str = "the pull request head") -> Optional[str]:
+        """The commit to report when the CI built a merge commit (``commit_var``) of a pull request whose
+        own head is ``head_var``: the head, with a note saying so; else ``commit_var``."""
+        commit = self.commit(commit_var)
+        head_sha = self.commit(head_var)
+        if head_sha and head_sha != commit:
+            self.note(f"{run}: {commit_var} {(commit or '?')[:7]} is {merge}; reporting {head} {head_sha[:7]} "
+                      "instead")
+            return head_sha
+        return commit
+
     def note(self, text: str) -> None:
         """Remember a warning for the user (shown by ``context`` and after a report)."""
         if text not in self.notes:

@@ -25,12 +25,8 @@ def read(env: Env) -> CiContext:
     tag = env.get("CI_COMMIT_TAG")
     branch = (env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME") or env.get("CI_COMMIT_BRANCH")
               or (None if tag else env.get("CI_COMMIT_REF_NAME")))
-    commit = env.commit("CI_COMMIT_SHA")
-    source_head = env.commit("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA")
-    if source_head and source_head != commit:
-        env.note(f"merged results pipeline: CI_COMMIT_SHA {(commit or '?')[:7]} is a merge commit GitLab "
-                 f"made; reporting the merge request's source head {source_head[:7]} instead")
-        commit = source_head
+    commit = env.source_head("CI_COMMIT_SHA", "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA", run="merged results pipeline",
+                             merge="a merge commit GitLab made", head="the merge request's source head")
     status = env.get("CI_JOB_STATUS")
     if status == "running":
         status = None  # the job's own script is still running: its outcome is not known yet

@@ -27,11 +27,7 @@ def read(env: Env) -> CiContext:
     commit = env.commit("TRAVIS_COMMIT")
     previous = None
     if is_pr:
-        head = env.commit("TRAVIS_PULL_REQUEST_SHA")
-        if head and head != commit:
-            env.note(f"pull request build: TRAVIS_COMMIT {(commit or '?')[:7]} is a merge commit; reporting "
-                     f"the pull request head {head[:7]} instead")
-            commit = head
+        commit = env.source_head("TRAVIS_COMMIT", "TRAVIS_PULL_REQUEST_SHA")
     else:
         commit_range = env.get("TRAVIS_COMMIT_RANGE") or ""
         start = commit_range.split("...", 1)[0] if "..." in commit_range else ""
