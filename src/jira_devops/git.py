@@ -77,6 +77,7 @@ class Repository:
     def __init__(self, path: Path, git_dir: str) -> None:
         self.path = path
         self.git_dir = git_dir
+        self._asked: dict[tuple[str, ...], Optional[str]] = {}
 
     @classmethod
     def open(cls, path: Union[str, Path]) -> Repository:
@@ -93,8 +94,31 @@ class Repository:
                                       hint="run in the checkout or pass --repo") from None
         return cls(folder, git_dir)
 
+    @classmethod
+    def find(cls, path: Union[str, Path]) -> Optional[Repository]:
+        """The repository containing ``path``, or ``None`` when there is none."""
+        try:
+            return cls.open(path)
+        except NotARepositoryError:
+            return None
+
     def _try(self, args: Sequence[str]) -> Optional[str]:
         return try_git(args, self.path)
+
+    def _once(self, *args: str) -> Optional[str]:
+        """A fact that cannot change during one run (HEAD, the branch, the remote), asked of git once."""
+        if args not in self._asked:
+            self._asked[args] = self._try(args)
+        return self._asked[args]
+
+    def top_level(self) -> Optional[Path]:
+        """The root of the working tree; ``None`` in a bare repository."""
+        top = self._once("rev-parse", "--show-toplevel")
+        return Path(top) if top else None
+
+    def remote_url(self, name: str) -> Optional[str]:
+        """The URL of the remote ``name``, if there is one."""
+        return self._once("remote", "get-url", name)
 
     def resolve_commit(self, rev: str) -> Optional[str]:
         """The full SHA of the commit ``rev`` names, or ``None`` when there is no such commit here."""
@@ -105,11 +129,11 @@ class Repository:
 
     def head(self) -> Optional[str]:
         """HEAD's SHA; ``None`` in a repository without commits."""
-        return self.resolve_commit("HEAD")
+        return self._once("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
 
     def branch(self) -> Optional[str]:
         """The checked-out branch; ``None`` on a detached HEAD."""
-        return self._try(["symbolic-ref", "--quiet", "--short", "HEAD"])
+        return self._once("symbolic-ref", "--quiet", "--short", "HEAD")
 
     def is_shallow(self) -> bool:
         """Whether this is a shallow clone (part of the history is missing on purpose)."""

@@ -52,8 +52,11 @@ def key_rule(settings: Settings) -> KeyRule:
                      pattern=settings.key_pattern)
 
 
-def discover_keys(settings: Settings, ci: CiContext, *, repo_path: Optional[Path] = None) -> KeyDiscovery:
+def discover_keys(settings: Settings, ci: CiContext, *, repo_path: Optional[Path] = None,
+                  repository: Optional[Repository] = None) -> KeyDiscovery:
     """Find the issue keys of this run from the settings, the CI context and the git repository.
+
+    ``repository``, when the caller has already opened it, is used instead of opening ``repo_path``.
 
     Outside a git repository the explicit keys and the CI's branch and PR title still count; a warning
     says that no commits were read. Asking for a range there (``--range``, ``--since``, ``--since-tag``)
@@ -64,7 +67,7 @@ def discover_keys(settings: Settings, ci: CiContext, *, repo_path: Optional[Path
     _add_explicit(settings, collector)
     warnings: list[str] = []
     explanation: list[str] = []
-    repo = _open_repository(settings, repo_path or Path(settings.repo or "."), warnings)
+    repo = repository or _open_repository(settings, repo_path or Path(settings.repo or "."), warnings)
     plan: Optional[CommitRange] = None
     if repo is not None and settings.commit_keys is not False:
         plan = plan_range(settings, ci, repo)

@@ -69,10 +69,11 @@ class DeploymentKey:
 def _pipeline_id(settings: Settings, ci: CiContext) -> str:
     pipeline_id = settings.pipeline_id or ci.pipeline_id
     if not pipeline_id:
+        from jira_devops.git import Repository  # noqa: PLC0415
         from jira_devops.payloads import default_pipeline_id  # noqa: PLC0415
         from jira_devops.report import git_facts  # noqa: PLC0415
 
-        pipeline_id = default_pipeline_id(settings, ci, git_facts(settings.repo))
+        pipeline_id = default_pipeline_id(settings, ci, git_facts(Repository.find(settings.repo or ".")))
     if not pipeline_id:
         raise UsageError("no pipeline ID: not in a recognised CI and no git repository to name it after",
                          hint="pass --pipeline-id")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 from jira_devops import ci as ci_detection
 from jira_devops.ci.context import CiContext
 from jira_devops.errors import ExitCode, UsageError
-from jira_devops.git import try_git
+from jira_devops.git import Repository
 from jira_devops.key_discovery import KeyDiscovery, discover_keys
 from jira_devops.payloads import GitFacts, Prepared, build_item, deployment_item, parse_properties, request_bodies
 from jira_devops.settings import Settings
@@ -91,18 +91,13 @@ class ReportResult:
         }
 
 
-def git_facts(repo: Optional[str]) -> GitFacts:
+def git_facts(repository: Optional[Repository]) -> GitFacts:
     """HEAD, branch, remote URL and folder name of the repository, as far as they can be read."""
-    folder = Path(repo or ".")
-    top = try_git(["rev-parse", "--show-toplevel"], folder, timeout=30)
-    if top is None:
+    top = repository.top_level() if repository is not None else None
+    if repository is None or top is None:
         return GitFacts()
-    return GitFacts(
-        commit=try_git(["rev-parse", "--verify", "--quiet", "HEAD"], folder, timeout=30),
-        branch=try_git(["symbolic-ref", "--quiet", "--short", "HEAD"], folder, timeout=30),
-        remote_url=try_git(["remote", "get-url", "origin"], folder, timeout=30),
-        root_name=Path(top).name,
-    )
+    return GitFacts(commit=repository.head(), branch=repository.branch(), remote_url=repository.remote_url("origin"),
+                    root_name=top.name)
 
 
 def detect_ci(settings: Settings, environ: Optional[Mapping[str, str]] = None) -> CiContext:
@@ -156,8 +151,9 @@ def _payload_checks(kind: str) -> Iterator[None]:
 
 def prepare_build(settings: Settings, ci: CiContext) -> tuple[Prepared, KeyDiscovery]:
     """The build payload and the keys it carries, without sending anything."""
-    facts = git_facts(settings.repo)
-    keys = discover_keys(settings, ci)
+    repository = Repository.find(settings.repo or ".")
+    facts = git_facts(repository)
+    keys = discover_keys(settings, ci, repository=repository)
     with _payload_checks("build"):
         prepared = build_item(settings, ci, facts, keys.key_names(), test_info=_test_info(settings))
     return prepared, keys
@@ -165,8 +161,9 @@ def prepare_build(settings: Settings, ci: CiContext) -> tuple[Prepared, KeyDisco
 
 def prepare_deployment(settings: Settings, ci: CiContext) -> tuple[Prepared, KeyDiscovery]:
     """The deployment payload and the keys it carries, without sending anything."""
-    facts = git_facts(settings.repo)
-    keys = discover_keys(settings, ci)
+    repository = Repository.find(settings.repo or ".")
+    facts = git_facts(repository)
+    keys = discover_keys(settings, ci, repository=repository)
     with _payload_checks("deployment"):
         prepared = deployment_item(settings, ci, facts, keys.key_names(), duration=settings.duration,
                                    rollback=keys.rollback)
