@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 from jira_devops._version import __version__
 from jira_devops.ci import states as ci_states
 from jira_devops.ci.context import CiContext
+from jira_devops.environments import infer_environment_type, slugify
 from jira_devops.errors import UsageError
 from jira_devops.models import (
     ENVIRONMENT_TYPES,
@@ -68,29 +69,6 @@ def map_state(word: str, kind: str) -> str:
     except ValueError:
         raise UsageError(f"state {word!r} is not a {kind} state",
                          hint=f"use one of {', '.join(ci_states.accepted_words(kind))}") from None
-
-
-def slugify(name: str) -> str:
-    """A stable ID from a name: lower case, runs of other characters folded to ``-``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
-    return slug[:MAX_TEXT] or "default"
-
-
-def infer_environment_type(name: str) -> str:
-    """Jira's environment type for a name: production, staging, testing, development or unmapped."""
-    lowered = name.lower()
-    tokens = [token for token in re.split(r"[^a-z0-9]+", lowered) if token]
-    if re.search(r"pre-?prod", lowered):
-        return "staging"
-    if any(token in ("prod", "production", "prd", "live") for token in tokens):
-        return "production"
-    if any(token.startswith(("stag", "stg")) for token in tokens):
-        return "staging"
-    if any(token in ("qa", "uat", "sit", "tst") or token.startswith("test") for token in tokens):
-        return "testing"
-    if any(token in ("dev", "develop", "development") for token in tokens):
-        return "development"
-    return "unmapped"
 
 
 def parse_properties(items: Optional[tuple[str, ...]]) -> Optional[dict[str, str]]:

@@ -309,7 +309,10 @@ def test_an_unknown_history_is_a_usage_error(origin) -> None:
 
 @pytest.mark.parametrize("name", ["production", "  EU Prod (blue) ", "Ünïcode stage", "---", "x" * 300])
 def test_environment_ids_match_the_deployment_payload(name: str) -> None:
-    from jira_devops.deploy_history import environment_slug
-    from jira_devops.payloads import slugify
+    from jira_devops.deploy_history import environment_of
+    from jira_devops.payloads import GitFacts, deployment_item
 
-    assert environment_slug(name) == slugify(name)
+    settings = Settings(environment=name, deployment_number=1, url="https://ci.example.test/1", pipeline_id="p",
+                        issue_key=("ABC-1",))
+    payload = deployment_item(settings, CiContext(), GitFacts(), ["ABC-1"]).item
+    assert environment_of(settings, CiContext())[1] == payload.environment.id

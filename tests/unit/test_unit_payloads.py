@@ -7,6 +7,7 @@ import time
 import pytest
 
 from jira_devops.ci.context import CiContext
+from jira_devops.environments import MAX_ID_LENGTH
 from jira_devops.errors import UsageError
 from jira_devops.models import MAX_ASSOCIATION_VALUES, MAX_ISSUE_KEYS, MAX_TEXT
 from jira_devops.payloads import (
@@ -102,6 +103,8 @@ def test_environment_type_is_inferred_from_the_name(name: str, expected: str) ->
 
 
 def test_slugs_are_stable_ids() -> None:
+    assert MAX_ID_LENGTH == MAX_TEXT
+    assert len(slugify("x" * 400)) == MAX_TEXT
     assert slugify("  Production (EU) ") == "production-eu"
     assert slugify("!!!") == "default"
 

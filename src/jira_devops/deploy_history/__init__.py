@@ -23,6 +23,7 @@ from typing import Callable, Optional
 
 from jira_devops.ci.context import CiContext
 from jira_devops.deploy_history import ci_previous, git_ref, github, reach
+from jira_devops.environments import slugify
 from jira_devops.errors import UsageError
 from jira_devops.git import try_git
 from jira_devops.settings import Settings
@@ -32,7 +33,6 @@ __all__ = ["HISTORY_PROVIDERS", "RECORDED_STATES", "LastDeploy", "environment_of
 HISTORY_PROVIDERS: tuple[str, ...] = ("git-ref", "github", "ci")
 DEFAULT_MAX_COMMITS = 5000
 _COMMIT_ID = re.compile(r"^[0-9a-fA-F]{7,64}$")
-_MAX_ID = 255  # Jira's limit on an environment ID (models.MAX_TEXT)
 RECORDED_STATES: tuple[str, ...] = ("successful", "rolled_back")  # deployment states that change what runs
 
 
@@ -87,17 +87,7 @@ def environment_of(settings: Settings, ci: CiContext) -> tuple[str, str]:
                          hint="pass --environment, e.g. --environment production")
     if settings.environment_id:
         return name, settings.environment_id
-    return name, environment_slug(name)
-
-
-def environment_slug(name: str) -> str:
-    """The environment ID the deployment payload derives from a name (``payloads.slugify``).
-
-    Repeated here because payloads pulls in pydantic, which ``jira-devops keys`` never needs; a test
-    holds the two to the same answers.
-    """
-    slug = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
-    return slug[:_MAX_ID] or "default"
+    return name, slugify(name)
 
 
 def find_last_deploy(settings: Settings, ci: CiContext, repo_path: Optional[Path] = None, *,
