@@ -28,6 +28,7 @@ log = logging.getLogger("jira_devops.client")
 
 Kind = Literal["builds", "deployments"]
 USER_AGENT = f"jira-devops/{__version__}"
+_ISSUE_ASSOCIATIONS = ("issueKeys", "issueIdOrKeys")
 _PERMISSION = {"builds": "Builds", "deployments": "Deployments"}
 
 
@@ -45,14 +46,17 @@ class SubmitOutcome:
         """Fold one response into the outcome."""
         self.accepted.extend(response.accepted)
         self.rejected.extend(item.model_dump(exclude_none=True) for item in response.rejected)
-        # Keys sent as associations (how deployments carry them) come back in unknownAssociations.
-        associated = [str(value) for association in response.unknownAssociations
-                      if association.get("associationType") in ("issueKeys", "issueIdOrKeys")
-                      for value in association.get("values") or []]
+        # Keys sent as associations (how deployments carry them) come back in unknownAssociations; they are
+        # unknown issue keys like any other, so only the other kinds (services, ...) stay associations.
+        associated: list[str] = []
+        for association in response.unknownAssociations:
+            if association.get("associationType") in _ISSUE_ASSOCIATIONS:
+                associated.extend(str(value) for value in association.get("values") or [])
+            else:
+                self.unknown_associations.append(association)
         for key in [*response.unknownIssueKeys, *associated]:
             if key not in self.unknown_issue_keys:
                 self.unknown_issue_keys.append(key)
-        self.unknown_associations.extend(response.unknownAssociations)
 
 
 def segment(value: object) -> str:

@@ -218,6 +218,18 @@ def test_rejected_items_and_unknown_keys_are_reported(connection: Connection, ap
     assert outcome.unknown_issue_keys == ["NOPE-1"]
 
 
+def test_unknown_keys_sent_as_associations_are_unknown_issue_keys_once(connection: Connection,
+                                                                      api: respx.MockRouter) -> None:
+    service = {"associationType": "serviceIdOrKeys", "values": ["svc-9"]}
+    api.post(deployments_url()).respond(202, json={
+        "acceptedDeployments": [{"pipelineId": "p", "environmentId": "prod", "deploymentSequenceNumber": 1}],
+        "rejectedDeployments": [], "unknownIssueKeys": [],
+        "unknownAssociations": [{"associationType": "issueIdOrKeys", "values": ["XYZ-9"]}, service]})
+    outcome = _client(connection).submit("deployments", {"deployments": [{}]})
+    assert outcome.unknown_issue_keys == ["XYZ-9"]
+    assert outcome.unknown_associations == [service]
+
+
 def test_paths_are_percent_encoded_per_segment(connection: Connection, api: respx.MockRouter) -> None:
     route = api.get(url__regex=r".*/pipelines/.*").respond(404)
     assert _client(connection).get_build("team/app build", 7) is None
