@@ -10,14 +10,14 @@ from pathlib import Path
 from types import FrameType
 from typing import Optional
 
-from jira_devops.emulator.server import (
+from jira_devops.emulator.config import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     DEFAULT_PROJECTS,
-    Emulator,
     EmulatorConfig,
     is_loopback,
 )
+from jira_devops.emulator.server import Emulator
 from jira_devops.emulator.state import parse_gate_decision
 from jira_devops.errors import UsageError
 

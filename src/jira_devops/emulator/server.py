@@ -7,7 +7,6 @@ a read-only HTML page at ``/``. Standard library only (jsonschema validates subm
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import random
 import socket
@@ -15,41 +14,28 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Collection
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from jira_devops.emulator.config import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_PROJECTS,
+    EmulatorConfig,
+    is_loopback,
+)
 from jira_devops.emulator.control import control
 from jira_devops.emulator.oauth import token_answer
 from jira_devops.emulator.page import render_page
-from jira_devops.emulator.state import TOKEN_LIFETIME_SECONDS, EmulatorState, GateRule
+from jira_devops.emulator.state import EmulatorState
 from jira_devops.emulator.submissions import Answer, Submissions, error_array
 
-DEFAULT_CLIENT_ID = "emulator-client"
-DEFAULT_CLIENT_SECRET = "emulator-secret"  # noqa: S105 - the documented demo credential of a local stand-in
-DEFAULT_PROJECTS = ("ABC", "OPS", "DEMO")
+__all__ = ["DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "DEFAULT_PROJECTS", "Emulator", "EmulatorConfig",
+           "is_loopback"]
+
 UNAUTHORIZED = {"code": 401, "message": "Unauthorized"}
 MAX_BODY_BYTES = 10 * 1024 * 1024
-
-
-@dataclass
-class EmulatorConfig:
-    """How one emulator behaves."""
-
-    host: str = "127.0.0.1"
-    port: int = 0
-    client_id: str = DEFAULT_CLIENT_ID
-    client_secret: str = field(default=DEFAULT_CLIENT_SECRET, repr=False)
-    projects: Collection[str] = DEFAULT_PROJECTS
-    state_file: Optional[Path] = None
-    gate: GateRule = field(default_factory=GateRule)
-    fail_rate: float = 0.0
-    latency: float = 0.0
-    log_requests: bool = True
-    token_lifetime: int = TOKEN_LIFETIME_SECONDS
 
 
 class _Server(ThreadingHTTPServer):
@@ -109,16 +95,6 @@ class Emulator:
         self.stop()
 
 
-def is_loopback(address: str) -> bool:
-    """True for a loopback address (IPv4, IPv6, or IPv4 mapped into IPv6)."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", maxsplit=1)[0])
-    except ValueError:
-        return False
-    mapped = getattr(ip, "ipv4_mapped", None)
-    return bool(ip.is_loopback or (mapped is not None and mapped.is_loopback))
-
-
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Headers and body go out in two writes; with Nagle's algorithm the second waits for the client's
@@ -167,7 +143,7 @@ class _Handler(BaseHTTPRequestHandler):
             if not is_loopback(self.client_address[0]):
                 self._send(Answer(403, error_array("The control endpoints answer loopback clients only")))
                 return
-            self._send(control(emulator, self.command, path, raw))
+            self._send(control(emulator.state, self.command, path, raw))
             return
         if path == "/" and self.command == "GET":
             self._send_html(render_page(emulator.state))
@@ -215,7 +191,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/oauth/token":
             if method != "POST":
                 return Answer(405, error_array("Use POST"))
-            answer = token_answer(emulator, body, self.headers.get("Content-Type", ""))
+            answer = token_answer(emulator.config, emulator.state, body, self.headers.get("Content-Type", ""))
             return answer
         if path == "/_edge/tenant_info":
             if method != "GET":
