@@ -16,6 +16,7 @@ DEFAULT_PROJECTS = ("ABC", "OPS", "DEMO")
 # The permissions a site admin ticks when creating OAuth credentials, by the API each one opens.
 PERMISSIONS = {"builds": "Builds", "deployments": "Deployments", "devinfo": "Development information",
                "featureflags": "Feature flags"}
+READ_TIMEOUT_SECONDS = 30.0
 LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
 
 
@@ -35,6 +36,7 @@ class EmulatorConfig:
     log_requests: bool = True
     token_lifetime: int = TOKEN_LIFETIME_SECONDS
     permissions: Collection[str] = tuple(PERMISSIONS)
+    read_timeout: float = READ_TIMEOUT_SECONDS
 
 
 def is_loopback(address: str) -> bool:
@@ -60,12 +62,21 @@ def host_name(header: str) -> str:
 def is_local_host_name(name: str, listen_host: str) -> bool:
     """True when a request naming host ``name`` may be answered by an emulator listening on ``listen_host``.
 
-    Loopback names and addresses always; otherwise only the name or address given with ``--host``. A page
-    on another site that rebinds its own DNS name to 127.0.0.1 sends its own name, and is refused.
+    Loopback names and addresses always, and the name or address given with ``--host``; listening on every
+    interface (``0.0.0.0``, ``::``), any address too. Other names are refused: a page on another site that
+    rebinds its own DNS name to this address sends that name (an address is never rebound).
     """
     if name in LOOPBACK_NAMES or name.endswith(".localhost") or is_loopback(name):
         return True
-    listen = listen_host.strip("[]").lower()
-    if not listen or listen in ("0.0.0.0", "::"):  # noqa: S104 - comparing, not binding
+    listen = listen_host.strip("[]").lower().rstrip(".")
+    if name == listen:
+        return True
+    return listen in ("0.0.0.0", "::") and _is_address(name)  # noqa: S104 - comparing, not binding
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name.split("%", maxsplit=1)[0])
+    except ValueError:
         return False
-    return name == listen.rstrip(".")
+    return True

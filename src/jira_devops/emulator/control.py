@@ -21,15 +21,18 @@ def control(state: EmulatorState, method: str, path: str, raw: bytes) -> Answer:
         "state": state.snapshot,
         "builds": lambda: state.snapshot()["builds"],
         "deployments": lambda: state.snapshot()["deployments"],
+        "repositories": lambda: state.snapshot()["repositories"],
+        "flags": lambda: state.snapshot()["flags"],
+        "faults": lambda: [vars(fault) for fault in state.faults],
     }
-    if name in reads:
-        if method != "GET":
-            return Answer(405, error_array("Use GET"))
+    writes = ("reset", "faults", "gates", "revoke-tokens")
+    if name in reads and method == "GET":
         with state.lock:
             return Answer(200, reads[name]())
+    if name in reads and name not in writes:
+        return Answer(405, error_array("Use GET"))
     if method != "POST":
-        return Answer(405 if name in ("reset", "faults", "gates", "revoke-tokens") else 404,
-                      error_array(f"No such control endpoint: {method} {path}"))
+        return Answer(405 if name in writes else 404, error_array(f"No such control endpoint: {method} {path}"))
     try:
         body = json.loads(raw) if raw.strip() else {}
     except ValueError:
