@@ -22,7 +22,7 @@ PARAMETERS_FILE = LIBRARY / "resources" / "jira-devops" / "parameters.json"
 def parameter_table() -> dict[str, Any]:
     """What the library's ``parameters.json`` must hold for the current registry and commands."""
     from jira_devops._version import __version__
-    from jira_devops.commands import COMMAND_MODULES
+    from jira_devops.cli.commands import COMMAND_MODULES
     from jira_devops.settings import OPTIONS
 
     parameters: dict[str, Any] = {}
