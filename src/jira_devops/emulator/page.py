@@ -97,31 +97,40 @@ def _plural(count: int, noun: str, plural: str = "") -> str:
 # --- one row per thing ------------------------------------------------------------------------------------
 
 
+def _unless_repeated(text: str, *shown: Any) -> str:
+    """``text`` escaped, or nothing when it says what is already shown (no "shop #2 (shop #2)")."""
+    return "" if any(text.strip().lower() == str(other).strip().lower() for other in shown) else escape(text)
+
+
 def _build_row(stored: StoredItem) -> str:
     item = stored.item
+    display = str(item.get("displayName"))
+    details = [_unless_repeated(f"{item.get('pipelineId')} #{item.get('buildNumber')}", display)]
     tests = item.get("testInfo")
-    detail = f"{escape(str(item.get('pipelineId')))} #{escape(str(item.get('buildNumber')))}"
     if isinstance(tests, dict):
-        detail += (f" · tests {escape(str(tests.get('numberPassed')))} passed, "
-                   f"{escape(str(tests.get('numberFailed')))} failed")
-    name = _link(escape(str(item.get("displayName"))), item.get("url"))
-    return (f'<tr class="build"><td>{_lozenge(item.get("state"))}</td><td>{name}<div class="sub">{detail}</div></td>'
+        details.append(f"tests {escape(str(tests.get('numberPassed')))} passed, "
+                       f"{escape(str(tests.get('numberFailed')))} failed")
+    name = _link(escape(display), item.get("url"))
+    sub = " · ".join(part for part in details if part)
+    return (f'<tr class="build"><td>{_lozenge(item.get("state"))}</td><td>{name}<div class="sub">{sub}</div></td>'
             f'<td class="when">{_when(item.get("lastUpdated"))}</td></tr>')
 
 
 def _deployment_row(stored: StoredItem) -> str:
     item = stored.item
     environment = item.get("environment") or {}
+    environment_name = str(environment.get("displayName"))
     gate = ""
     if stored.gate is not None:
         gate = f' gate {_lozenge(stored.gate["decision"])}'
-    name = _link(escape(str(item.get("displayName"))), item.get("url"))
+    display = str(item.get("displayName"))
+    name = _link(escape(display), item.get("url"))
     pipeline = item.get("pipeline") or {}
-    return (f'<tr class="deployment"><td><span class="env">{escape(str(environment.get("displayName")))}</span>'
-            f'<div class="sub">{escape(str(environment.get("type")))}</div></td>'
-            f'<td>{_lozenge(item.get("state"))}{gate} {name}<div class="sub">'
-            f'{escape(str(pipeline.get("displayName")))} #{escape(str(item.get("deploymentSequenceNumber")))}'
-            f'</div></td><td class="when">{_when(item.get("lastUpdated"))}</td></tr>')
+    run = _unless_repeated(f"{pipeline.get('displayName')} #{item.get('deploymentSequenceNumber')}", display)
+    return (f'<tr class="deployment"><td><span class="env">{escape(environment_name)}</span>'
+            f'<div class="sub">{_unless_repeated(str(environment.get("type")), environment_name)}</div></td>'
+            f'<td>{_lozenge(item.get("state"))}{gate} {name}<div class="sub">{run}</div></td>'
+            f'<td class="when">{_when(item.get("lastUpdated"))}</td></tr>')
 
 
 def _commit_row(repository: str, commit: dict[str, Any]) -> str:
