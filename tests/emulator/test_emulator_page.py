@@ -8,6 +8,8 @@ from pathlib import Path
 
 import httpx
 
+from jira_devops.emulator.page import render_panels
+from jira_devops.emulator.state import EmulatorState, StoredItem
 from support.emulator import RunningEmulator
 from support.emulator_api import (
     EmulatorApi,
@@ -108,3 +110,14 @@ def test_the_page_refreshes_as_reports_arrive(emulator: RunningEmulator, tmp_pat
     later = httpx.get(f"{emulator.url}/_page/panels").json()
     assert later["revision"] > first["revision"] and "OPS-9" in later["html"] and "OPS-9" not in first["html"]
     api.close()
+
+
+def test_a_row_does_not_repeat_what_its_name_says() -> None:
+    state = EmulatorState()
+    build = build_item(2, pipeline="shop", displayName="shop #2")
+    state.builds[("shop", 2)] = StoredItem(item=build, properties={}, issue_keys=["DEMO-1"])
+    deployment = deployment_item(2, pipeline="shop", environment="production", displayName="shop #2")
+    state.deployments[("shop", "production", 2)] = StoredItem(item=deployment, properties={}, issue_keys=["DEMO-1"])
+    _, html = render_panels(state)
+    assert _text(html).count("shop #2") == 2, "once per row"
+    assert "production production" not in _text(html)
