@@ -51,7 +51,7 @@ text-align:center;color:#5e6c84;padding:60px}
 _SCRIPT = """
 (function(){var revision=%d;function stamp(){document.getElementById('live').textContent=
 'live \\u00b7 updated '+new Date().toLocaleTimeString();}function poll(){fetch('/_page/panels?since='+revision,
-{cache:'no-store'}).then(function(r){return r.json();}).then(function(d){if(d.revision!==revision){
+{cache:'no-store'}).then(function(r){return r.json();}).then(function(d){if(d.html!==undefined&&d.revision!==revision){
 revision=d.revision;document.getElementById('panels').innerHTML=d.html;stamp();}}).catch(function(){})
 .then(function(){setTimeout(poll,%d);});}stamp();setTimeout(poll,%d);})();
 """
