@@ -37,7 +37,8 @@ grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:18px}.issue{backgr
 box-shadow:0 1px 2px rgba(9,30,66,.25);padding:14px 18px}.issue h2{margin:0 0 4px;font-size:17px}
 .summary{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0 10px}.summary span{background:#ebecf0;
 border-radius:3px;padding:1px 8px;font-size:12px}section h3{font-size:11px;text-transform:uppercase;
-letter-spacing:.04em;color:#5e6c84;margin:12px 0 4px}table{width:100%;border-collapse:collapse}
+letter-spacing:.04em;color:#5e6c84;margin:12px 0 4px}table{width:100%;border-collapse:collapse;
+table-layout:fixed}td:first-child{width:120px;overflow-wrap:anywhere}td.when{width:120px}
 td{padding:4px 6px 4px 0;vertical-align:top;border-top:1px solid #ebecf0}td.when{color:#5e6c84;
 white-space:nowrap;text-align:right;font-size:12px}.sub{color:#5e6c84;font-size:12px}.lozenge{display:inline-block;
 border-radius:3px;padding:0 5px;font-size:11px;font-weight:700;text-transform:uppercase;white-space:nowrap;
