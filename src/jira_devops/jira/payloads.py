@@ -237,14 +237,15 @@ def build_item(settings: Settings, ci: CiContext, git: GitFacts, keys: list[str]
     keys = valid_keys(keys, fit.warnings)
     issue_fields = _build_issue_fields(keys, fit.warnings)
     references = _build_references(identity, fit)
+    display_name = settings.display_name or f"{identity.pipeline_name} #{identity.number}"
     build = Build(
         pipelineId=fit.text(identity.pipeline_id, "pipeline ID") or "",
         buildNumber=identity.number,
         updateSequenceNumber=epoch_millis(),
-        displayName=fit.text(settings.display_name or f"{identity.pipeline_name} #{identity.number}",
-                             "display name") or "",
-        description=fit.text(settings.description, "description"),
-        label=fit.text(settings.label, "label"),
+        displayName=fit.text(display_name, "display name") or "",
+        description=fit.text(settings.description or default_build_description(display_name, state, identity),
+                             "description"),
+        label=fit.text(settings.label or identity.tag, "label"),
         url=fit.url(identity.url, "url") or "",
         state=state,
         lastUpdated=now_iso(),
@@ -254,6 +255,21 @@ def build_item(settings: Settings, ci: CiContext, git: GitFacts, keys: list[str]
     )
     notes = [state_note] if state_note else []
     return Prepared(build, fit.warnings, notes)
+
+
+def default_build_description(display_name: str, state: str, identity: RunIdentity) -> str:
+    """What the issue page says about a build nobody described: run, state, and the ref and commit it built.
+
+    ``acme/api #16: Failed on feature/ABC-1 at 1a2b3c4``, ``... : Successful for tag v1.2 at 1a2b3c4``.
+    """
+    text = f"{display_name}: {state.replace('_', ' ').capitalize()}"
+    if identity.tag and not identity.branch:
+        text += f" for tag {identity.tag}"
+    elif identity.branch:
+        text += f" on {identity.branch}"
+    if identity.commit:
+        text += f" at {identity.commit[:7]}"
+    return text
 
 
 def _build_references(identity: RunIdentity, fit: _Fitter) -> Optional[list[dict[str, Any]]]:
