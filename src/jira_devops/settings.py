@@ -184,6 +184,9 @@ class Settings:
                                      default_text="HEAD", metavar="SHA")
     branch: Optional[str] = _setting("str", "branch that was built", (*_REPORT, *_KEYS),
                                      default_text="from the CI, else git", metavar="NAME")
+    tag: Optional[str] = _setting("str", "the tag this run is for: the keys in its annotation are read, and it is "
+                                  "the default label", (*_REPORT, *_KEYS), default_text="the CI's tag ref",
+                                  metavar="NAME")
     repository_url: Optional[str] = _setting("str", "repository URL for commit references", _REPORT,
                                              metavar="URL")
     property: Optional[tuple[str, ...]] = _setting("list", "k=v property to attach (at most 5); lets you delete "

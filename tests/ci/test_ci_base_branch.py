@@ -18,7 +18,7 @@ class Fork:
     """An upstream repository: main with ABC-1, ABC-2; feature/ABC-12-login forked there with OPS-1..3;
     main then gains ABC-3. ``clone`` is a CI checkout of the feature's head at a detached HEAD."""
 
-    def __init__(self, root: Path, *, single_branch: bool = False) -> None:
+    def __init__(self, root: Path, *, shallow: bool = False) -> None:
         upstream = root / "upstream"
         upstream.mkdir()
         git(upstream, "init", "-q", "-b", "main")
@@ -31,8 +31,8 @@ class Fork:
         git(upstream, "checkout", "-q", "main")
         git(upstream, "commit", "-q", "--allow-empty", "-m", "ABC-3 main moved on")
         self.clone = root / "checkout"
-        extra = ["--single-branch", "--branch", "feature/ABC-12-login"] if single_branch else []
-        git(root, "clone", "-q", *extra, str(upstream), str(self.clone))
+        extra = ["--depth=1", "--branch", "feature/ABC-12-login"] if shallow else []
+        git(root, "clone", "-q", *extra, f"file://{upstream}", str(self.clone))
         git(self.clone, "checkout", "-q", "--detach", self.head)
 
 
@@ -124,8 +124,8 @@ def test_the_run_reads_every_commit_since_the_fork_from_the_branch_the_ci_names(
     assert result["rangeBase"] == f"the merge base with main ({named_by})"
 
 
-def test_a_target_branch_missing_from_the_checkout_is_fetched(tmp_path: Path) -> None:
-    fork = Fork(tmp_path, single_branch=True)  # Jenkins often fetches the pull request's ref alone
+def test_a_target_branch_missing_from_a_shallow_clone_is_fetched_and_deepened(tmp_path: Path) -> None:
+    fork = Fork(tmp_path, shallow=True)  # one commit of the pull request's branch alone
     assert not git(fork.clone, "branch", "-r", "--list", "origin/main")
     done = run_cli("keys", "--json", env=_jenkins(fork, tmp_path), cwd=fork.clone)
     assert done.returncode == 0, done.stderr

@@ -166,7 +166,8 @@ class _Planner:
 
     def merge_base_with(self, branch: str, named_by: str) -> CommitRange:
         """The commits since HEAD forked from ``branch`` (a pull request's target, a new branch's default
-        branch): ``<remote>/<branch>`` or ``<branch>``, fetched when the checkout lacks both."""
+        branch): ``<remote>/<branch>`` or ``<branch>``, fetched into a shallow clone that lacks both (like
+        deepening, the network is only used for a clone that is shallow on purpose)."""
         source = f"the merge base with {branch} ({named_by})"
         target = self._branch_tip(branch)
         if target is None:
@@ -201,7 +202,7 @@ class _Planner:
             sha = self.repo.resolve_commit(ref)
             if sha is not None:
                 return sha
-        if deepens(self.settings) and self.repo.has_remote(self.settings.remote):
+        if self.repo.is_shallow() and deepens(self.settings) and self.repo.has_remote(self.settings.remote):
             self.repo.fetch(self.settings.remote, f"refs/heads/{branch}", remote_ref)
             return self.repo.resolve_commit(remote_ref)
         return None
