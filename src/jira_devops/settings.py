@@ -133,8 +133,10 @@ class Settings:
     """
 
     # --- connection -----------------------------------------------------------------------------------
-    site: Optional[str] = _setting("str", "Jira site: 'acme', 'acme.atlassian.net' or its URL", _CONN,
-                                   env="JIRA_SITE", metavar="SITE")
+    site: Optional[tuple[str, ...]] = _setting("list", "Jira site: 'acme', 'acme.atlassian.net' or its URL; several "
+                                               "(comma-separated or repeated) are each reported to, with "
+                                               "credentials named per site", _CONN, env="JIRA_SITE", metavar="SITE",
+                                               **_TRUSTED_ONLY)
     cloud_id: Optional[str] = _setting("str", "Jira cloud ID; skips the tenant_info lookup", _CONN,
                                        env="JIRA_CLOUD_ID", metavar="UUID")
     client_id: Optional[str] = _setting("str", "OAuth client ID of the site's OAuth credentials", _CONN,

@@ -102,9 +102,21 @@ def read_secret(settings: Settings) -> Optional[str]:
 
 
 def connection_from_settings(settings: Settings) -> Connection:
-    """Validate the connection settings; a :class:`ConfigError` names the first one to fix."""
+    """Validate the connection settings of one site; a :class:`ConfigError` names the first one to fix.
+
+    The site's own credentials (``JIRA_CLIENT_ID_<SITE>`` ..., see :mod:`jira_devops.jira.sites`) win over
+    the shared ones. Several sites are refused here: only the report commands talk to several.
+    """
+    from jira_devops.jira.sites import for_site, site_names  # noqa: PLC0415
+
+    names = site_names(settings)
+    if len(names) > 1:
+        raise ConfigError(f"{settings.describe_source('site')} names {len(names)} sites, and this command talks to "
+                          "one", hint="give one site with --site (its own JIRA_CLIENT_ID_<SITE>... still apply)")
+    if names:  # idempotent: a site's settings made by the report commands come through unchanged
+        settings = for_site(settings, names[0], several=False)
     api_url = normalise_api_url(settings.api_url)
-    site_url = normalise_site(settings.site) if settings.site else None
+    site_url = normalise_site(names[0]) if names else None
     cloud_id = settings.cloud_id.strip() if settings.cloud_id else None
     if cloud_id is not None:
         try:
