@@ -6,7 +6,6 @@ Turns the raw ``site``, ``api_url``, ``cloud_id``, ``client_id`` and secret sett
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,12 +13,11 @@ from typing import Optional
 from urllib.parse import urlsplit
 
 from jira_devops.errors import ConfigError, UsageError
+from jira_devops.jira.sites import for_site, normalise_site, site_names
+
+__all__ = ["Connection", "connection_from_settings", "normalise_api_url", "normalise_site", "read_secret"]
 from jira_devops.redact import register_secret
 from jira_devops.settings import DEFAULT_API_URL, Settings
-
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
-_SITE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 
 
 @dataclass(frozen=True)
@@ -47,29 +45,6 @@ class Connection:
         if self.site_url and self.is_default_api:
             return f"{self.site_url}/_edge/tenant_info"
         return f"{self.api_url}/_edge/tenant_info"
-
-
-def normalise_site(value: str) -> str:
-    """``acme``, ``acme.atlassian.net`` or ``https://acme.atlassian.net/jira`` -> ``https://acme.atlassian.net``."""
-    text = value.strip()
-    if "://" in text:
-        parts = urlsplit(text)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"site {value!r} is not a Jira site URL",
-                              hint="use e.g. acme, acme.atlassian.net or https://acme.atlassian.net")
-        host = parts.hostname
-        scheme = parts.scheme
-        port = f":{parts.port}" if parts.port else ""
-    else:
-        host = text.rstrip("/")
-        scheme = "https"
-        port = ""
-        if _SITE_NAME.match(host) and "." not in host:
-            host = f"{host}.atlassian.net"
-    if not _HOST.match(host):
-        raise ConfigError(f"site {value!r} is not a host name",
-                          hint="use e.g. acme, acme.atlassian.net or https://acme.atlassian.net")
-    return f"{scheme}://{host.lower()}{port}"
 
 
 def normalise_api_url(value: str) -> str:
@@ -107,8 +82,6 @@ def connection_from_settings(settings: Settings) -> Connection:
     The site's own credentials (``JIRA_CLIENT_ID_<SITE>`` ..., see :mod:`jira_devops.jira.sites`) win over
     the shared ones. Several sites are refused here: only the report commands talk to several.
     """
-    from jira_devops.jira.sites import for_site, site_names  # noqa: PLC0415
-
     names = site_names(settings)
     if len(names) > 1:
         raise ConfigError(f"{settings.describe_source('site')} names {len(names)} sites, and this command talks to "

@@ -22,6 +22,7 @@ import os
 import re
 from collections.abc import Mapping
 from typing import Optional
+from urllib.parse import urlsplit
 
 from jira_devops.errors import ConfigError
 from jira_devops.settings import OPTIONS_BY_NAME, Settings
@@ -30,11 +31,40 @@ from jira_devops.settings import OPTIONS_BY_NAME, Settings
 PER_SITE = ("client_id", "client_secret", "client_secret_file", "cloud_id", "api_url")
 _NOT_A_FALLBACK_FOR_SEVERAL = ("cloud_id",)
 _ATLASSIAN_SUFFIX = ".atlassian.net"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
+_SITE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+
+
+def normalise_site(value: str) -> str:
+    """``acme``, ``acme.atlassian.net`` or ``https://acme.atlassian.net/jira`` -> ``https://acme.atlassian.net``."""
+    text = value.strip()
+    if "://" in text:
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"site {value!r} is not a Jira site URL",
+                              hint="use e.g. acme, acme.atlassian.net or https://acme.atlassian.net")
+        host = parts.hostname
+        scheme = parts.scheme
+        port = f":{parts.port}" if parts.port else ""
+    else:
+        host = text.rstrip("/")
+        scheme = "https"
+        port = ""
+        if _SITE_NAME.match(host) and "." not in host:
+            host = f"{host}.atlassian.net"
+    if not _HOST.match(host):
+        raise ConfigError(f"site {value!r} is not a host name",
+                          hint="use e.g. acme, acme.atlassian.net or https://acme.atlassian.net")
+    return f"{scheme}://{host.lower()}{port}"
 
 
 def site_names(settings: Settings) -> list[str]:
-    """The sites named, each once, in the order given."""
-    return list(dict.fromkeys(name.strip() for name in settings.site or () if name.strip()))
+    """The sites named, each once, in the order given (a library caller's ``site="a,b"`` counts too)."""
+    raw: object = settings.site
+    values = [raw] if isinstance(raw, str) else list(settings.site or ())
+    names = (part.strip() for value in values for part in value.split(","))
+    return list(dict.fromkeys(name for name in names if name))
 
 
 def several_sites(settings: Settings) -> bool:
@@ -44,8 +74,6 @@ def several_sites(settings: Settings) -> bool:
 
 def site_suffix(site: str) -> str:
     """The suffix of a site's own variables: ``acme``, ``acme.atlassian.net`` or its URL -> ``ACME``."""
-    from jira_devops.jira.connection import normalise_site  # noqa: PLC0415 - avoids an import cycle
-
     host = normalise_site(site).split("://", 1)[1]
     if host.endswith(_ATLASSIAN_SUFFIX):
         host = host[: -len(_ATLASSIAN_SUFFIX)]
