@@ -306,10 +306,11 @@ abstract class PipelineScript extends Script {
         int total = 0, failed = 0, skipped = 0
         workspace.eachFileRecurse(groovy.io.FileType.FILES) { File file ->
             if (matcher.matches(workspace.toPath().relativize(file.toPath()))) {
-                def suite = new XmlSlurper().parse(file)
-                total += suite.@tests.toInteger()
-                failed += suite.@failures.toInteger() + suite.@errors.toInteger()
-                skipped += (suite.@skipped.text() ?: '0').toInteger()
+                new XmlSlurper().parse(file).'**'.findAll { it.name() == 'testcase' }.each { testcase ->
+                    total++
+                    failed += testcase.failure.size() + testcase.error.size() > 0 ? 1 : 0
+                    skipped += testcase.skipped.size() > 0 ? 1 : 0
+                }
             }
         }
         pipelineRun.currentBuild.rawBuild.actions << pipelineRun.testResultAction(total, failed, skipped)
