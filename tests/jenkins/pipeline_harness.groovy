@@ -291,6 +291,9 @@ abstract class PipelineScript extends Script {
 
     Object timeout(Map args, Closure body) { return body.call() }
 
+    /** Declarative's script { } block: plain pipeline code. */
+    Object script(Closure body) { return body.call() }
+
     void pipeline(Closure body) {
         Declarative model = new Declarative(this)
         Declarative.collect(body, model)
@@ -340,8 +343,10 @@ class Declarative {
         return [:]
     }
 
-    void agent(Object ignored) {}
+    String agent = 'any'
+    void agent(Object which) { agent = which.toString() }
     Object getAny() { return 'any' }
+    Object getNone() { return 'none' }
     void options(Closure ignored) {}
     void environment(Closure body) { collect(body, new Assignments(environment)) }
     void post(Closure body) { collect(body, new Conditions(post)) }
@@ -355,7 +360,11 @@ class Declarative {
 
     void run() {
         PipelineRun run = script.pipelineRun
-        run.frames << environment.collectEntries { k, v -> [(k): v.toString()] }
+        Map frame = environment.collectEntries { k, v -> [(k): v.toString()] }
+        if (agent == 'none') {
+            frame.WORKSPACE = ''  // agent none: the stages and the pipeline's post run on no node
+        }
+        run.frames << frame
         boolean failed = false
         for (Map stage in stages) {
             String branch = run.environment()['BRANCH_NAME']

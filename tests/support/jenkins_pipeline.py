@@ -27,6 +27,19 @@ SECRET = "s3cret-jenkins-Value-9f27"
 GITHUB_TOKEN = "ghp_jenkinsTestToken0123456789"
 
 
+# The plugin's steps (atlassian-jira-software-cloud-plugin, JiraSendBuildInfoStep, JiraSendDeploymentInfoStep,
+# JiraCheckGatingStatusStep): @DataBoundConstructor arguments are required, @DataBoundSetter ones optional.
+PLUGIN_STEPS = {
+    "jiraSendBuildInfo": {"parameters": ["site", "branch"], "required": []},
+    "jiraSendDeploymentInfo": {
+        "parameters": ["site", "environmentId", "environmentName", "environmentType", "state", "serviceIds",
+                       "enableGating", "issueKeys"],
+        "required": ["environmentId", "environmentName", "environmentType"],
+    },
+    "checkGatingStatus": {"parameters": ["site", "environmentId"], "required": ["environmentId"]},
+}
+
+
 def java_home() -> Optional[str]:
     """JAVA_HOME as groovy needs it: the given one, else the JDK that ``java`` on PATH belongs to."""
     if os.environ.get("JAVA_HOME"):
