@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from jira_devops.ci.context import CiContext
-from jira_devops.deploy_history import find_last_deploy
-from jira_devops.git import run_git
+from jira_devops.history.deploys import find_last_deploy
+from jira_devops.history.git import run_git
 from jira_devops.settings import Settings
 
 MARKER = "refs/jira-devops/deploys/production"

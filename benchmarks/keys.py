@@ -36,7 +36,7 @@ GREP_RULE = r"\b[A-Z][A-Z0-9_]+-[0-9]+\b"
 # /proc (VmHWM) where there is one: ru_maxrss of a fresh process also counts its parent's size at fork time.
 MEMORY_PROBE = """
 import resource, sys
-from jira_devops.cli import main
+from jira_devops.cli.app import main
 code = main(sys.argv[1:])
 sys.stdout.flush()
 try:

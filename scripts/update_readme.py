@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jira_devops.commands import markdown_table as commands_table
+from jira_devops.cli.commands import markdown_table as commands_table
 from jira_devops.settings import markdown_table as settings_table
 
 ROOT = Path(__file__).resolve().parents[1]

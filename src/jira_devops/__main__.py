@@ -1,5 +1,5 @@
 """Allow ``python -m jira_devops``."""
 
-from jira_devops.cli import main
+from jira_devops.cli.app import main
 
 raise SystemExit(main())

@@ -26,7 +26,7 @@ def test_cancelling_a_gate_wait_exits_130_with_outputs(tmp_path: Path, emulator:
         "JIRA_DEVOPS_INPUT_GATE_POLL": "0.2s", "JIRA_DEVOPS_INPUT_GATE_TIMEOUT": "5m",
         "JIRA_DEVOPS_INPUT_DEPLOYMENT_NUMBER": "1", "JIRA_DEVOPS_INPUT_URL": "https://ci.example.com/1",
     })
-    process = subprocess.Popen([sys.executable, "-m", "jira_devops.github_action"], cwd=repo, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "jira_devops.wrappers.github_action"], cwd=repo, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                start_new_session=True)
     try:

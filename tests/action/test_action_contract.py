@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 import yaml
 
-from jira_devops.github_action import (
+from jira_devops.settings import OPTIONS
+from jira_devops.wrappers.github_action import (
     ACTION_ONLY_INPUTS,
     ACTION_OPTIONS,
     NOT_INPUTS,
     OUTPUT_NAMES,
     input_env_name,
 )
-from jira_devops.settings import OPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples" / "github").glob("*.yml"))

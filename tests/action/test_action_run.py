@@ -149,7 +149,7 @@ def test_an_unexpected_input_is_reported_like_the_runner_does(make_runner: Runne
     assert run.warnings == ["Unexpected input(s) 'fail_on_error'"]
 
 
-@pytest.mark.skipif(importlib.util.find_spec("jira_devops.commands.keys") is None,
+@pytest.mark.skipif(importlib.util.find_spec("jira_devops.cli.commands.keys") is None,
                     reason="the keys command is not in this tree yet")
 def test_the_keys_command_needs_no_credentials_and_outputs_the_keys(make_runner: RunnerFactory) -> None:
     run = make_runner(messages=("OPS-7 fix the form",)).run({"command": "keys"})
@@ -160,7 +160,7 @@ def test_the_keys_command_needs_no_credentials_and_outputs_the_keys(make_runner:
 
 
 @needs_github_detection
-@pytest.mark.skipif(importlib.util.find_spec("jira_devops.commands.keys") is None,
+@pytest.mark.skipif(importlib.util.find_spec("jira_devops.cli.commands.keys") is None,
                     reason="PR-title keys (the keys work) are not in this tree yet")
 def test_a_pull_request_event_adds_the_keys_of_its_title(make_runner: RunnerFactory) -> None:
     runner = make_runner(branch="feature/ABC-2-login", messages=("OPS-7 fix the form",))

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from jira_devops.errors import ConfigError, UsageError
-from jira_devops.github_action import (
+from jira_devops.wrappers.github_action import (
     CliRun,
     annotation,
     cli_arguments,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jira_devops import models
 from jira_devops.ci.states import BUILD_STATES, DEPLOYMENT_STATES, accepted_words, map_state
+from jira_devops.jira import models
 
 
 def test_state_lists_match_the_models() -> None:

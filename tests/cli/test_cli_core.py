@@ -108,7 +108,7 @@ def test_a_misspelt_config_key_points_at_its_line(cli: Cli, repo: Path) -> None:
 
 def test_version_and_help_import_no_heavy_library() -> None:
     probe = ("import sys, contextlib, io\n"
-             "from jira_devops.cli import main\n"
+             "from jira_devops.cli.app import main\n"
              "for argv in (['--version'], ['--help'], ['report-deploy', '--help']):\n"
              "    with contextlib.redirect_stdout(io.StringIO()):\n"
              "        try:\n"
@@ -122,11 +122,12 @@ def test_version_and_help_import_no_heavy_library() -> None:
 
 def test_version_alone_answers_before_the_settings_and_commands_are_imported() -> None:
     probe = ("import sys, contextlib, io\n"
-             "from jira_devops.cli import main\n"
+             "from jira_devops.cli.app import main\n"
              "out = io.StringIO()\n"
              "with contextlib.redirect_stdout(out):\n"
              "    code = main(['--version'])\n"
-             "light = ('jira_devops.cli', 'jira_devops.commands', 'jira_devops.errors', 'jira_devops._version')\n"
+             "light = ('jira_devops.cli', 'jira_devops.cli.app', 'jira_devops.cli.commands',\n"
+             "         'jira_devops.errors', 'jira_devops._version')\n"
              "loaded = sorted(m for m in sys.modules if m.startswith('jira_devops.') and m not in light)\n"
              "print(code, out.getvalue().strip(), loaded, 'logging' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
@@ -136,7 +137,7 @@ def test_version_alone_answers_before_the_settings_and_commands_are_imported() -
 
 
 def test_help_names_every_exit_code() -> None:
-    from jira_devops.cli import INTERNAL_ERROR, build_parser
+    from jira_devops.cli.app import INTERNAL_ERROR, build_parser
 
     epilog = " ".join((build_parser()[0].epilog or "").split())
     codes = {value for name, value in vars(ExitCode).items() if not name.startswith("_") and isinstance(value, int)}

@@ -39,7 +39,7 @@ def test_relative_links_point_at_files_that_exist() -> None:
 
 
 def test_the_commands_table_is_the_generated_one() -> None:
-    from jira_devops.commands import markdown_table
+    from jira_devops.cli.commands import markdown_table
 
     assert markdown_table() in README
 
@@ -54,7 +54,7 @@ def test_the_provider_tables_match_the_provider_docs() -> None:
 
 
 def test_every_field_of_the_json_result_is_documented() -> None:
-    from jira_devops.report import ReportResult
+    from jira_devops.delivery.report import ReportResult
 
     section = README.split("## Output", 1)[1].split("\n## ", 1)[0]
     for name in ReportResult(command="report-build", kind="builds").to_json():

@@ -11,9 +11,9 @@ import httpx
 import pytest
 import respx
 
-from jira_devops.cli import main
-from jira_devops.client import DevOpsClient
-from jira_devops.connection import Connection
+from jira_devops.cli.app import main
+from jira_devops.jira.client import DevOpsClient
+from jira_devops.jira.connection import Connection
 from support.gate_fakes import API, CLOUD_ID, FakeClock
 
 
@@ -53,7 +53,7 @@ class MainResult:
 @pytest.fixture
 def run_main(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
              capsys: pytest.CaptureFixture[str]) -> Callable[..., MainResult]:
-    """Run ``jira_devops.cli.main`` in a clean environment (no CI, no Jira variables) in ``tmp_path``."""
+    """Run ``jira_devops.cli.app.main`` in a clean environment (no CI, no Jira variables) in ``tmp_path``."""
     for name in list(os.environ):
         if name.startswith(("JIRA_", "GITHUB_", "CI", "JENKINS", "BUILD_", "GIT_")):
             monkeypatch.delenv(name)

@@ -9,8 +9,8 @@ import httpx
 import pytest
 import respx
 
+from jira_devops.cli.prompt import confirm
 from jira_devops.errors import UsageError
-from jira_devops.prompt import confirm
 from support.gate_fakes import API, CLOUD_ID
 
 BUILDS = f"{API}/jira/builds/0.1/cloud/{CLOUD_ID}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from jira_devops.gate_output import GateProgressPrinter, print_outcome
-from jira_devops.gating import ChangeRequest, GateEvent, GateOutcome, format_seconds
+from jira_devops.cli.gate_output import GateProgressPrinter, print_outcome
+from jira_devops.delivery.gating import ChangeRequest, GateEvent, GateOutcome, format_seconds
 from support.gate_fakes import KEY, gate_body
 
 REQUEST = ChangeRequest("issue", "OPS-7", "https://acme.atlassian.net/servicedesk/customer/portal/1/OPS-7")

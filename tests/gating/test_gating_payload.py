@@ -6,7 +6,7 @@ import pytest
 
 from jira_devops.ci.context import CiContext
 from jira_devops.errors import UsageError
-from jira_devops.payloads import GitFacts, deployment_item
+from jira_devops.jira.payloads import GitFacts, deployment_item
 from jira_devops.settings import Settings
 
 CI = CiContext(provider="jenkins", pipeline_id="acme/api", run_number=42, run_url="https://ci.example.com/42",

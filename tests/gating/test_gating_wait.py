@@ -9,7 +9,7 @@ import httpx
 import pytest
 import respx
 
-from jira_devops.client import DevOpsClient
+from jira_devops.delivery.gating import GateEvent, GateOutcome, check_gate, wait_for_gate
 from jira_devops.errors import (
     ExitCode,
     GateBlockedError,
@@ -18,7 +18,7 @@ from jira_devops.errors import (
     NotFoundError,
     UnreachableError,
 )
-from jira_devops.gating import GateEvent, GateOutcome, check_gate, wait_for_gate
+from jira_devops.jira.client import DevOpsClient
 from support.gate_fakes import GATE_URL, KEY, FakeClock, gate_body
 
 

@@ -7,7 +7,7 @@ from typing import Optional
 
 import pytest
 
-from jira_devops.git import run_git
+from jira_devops.history.git import run_git
 
 IDENTITY = ("-c", "user.name=Dev", "-c", "user.email=dev@example.com", "-c", "commit.gpgsign=false")
 

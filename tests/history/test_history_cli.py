@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from jira_devops.commands import COMMAND_MODULES
+from jira_devops.cli.commands import COMMAND_MODULES
 from support.cli import run_cli
 
-pytestmark = pytest.mark.skipif("jira_devops.commands.keys" not in COMMAND_MODULES,
+pytestmark = pytest.mark.skipif("jira_devops.cli.commands.keys" not in COMMAND_MODULES,
                                 reason="needs the keys command")
 
 MARKER = "refs/jira-devops/deploys/production"
@@ -124,7 +124,7 @@ def test_history_flag_picks_one_provider(origin, shipped, tmp_path: Path) -> Non
 
 def test_keys_since_last_deploy_imports_no_heavy_dependency(origin, shipped) -> None:
     probe = ("import contextlib, io, sys\n"
-             "from jira_devops.cli import main\n"
+             "from jira_devops.cli.app import main\n"
              "with contextlib.redirect_stdout(io.StringIO()):\n"
              "    main(['keys', '--since', 'last-deploy', '--environment', 'production'])\n"
              "heavy = {'pydantic', 'httpx', 'git', 'yaml', 'tenacity'}\n"

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from jira_devops.commands import COMMAND_MODULES
+from jira_devops.cli.commands import COMMAND_MODULES
 from support.cli import run_cli
 
 pytestmark = pytest.mark.e2e
-needs_keys = pytest.mark.skipif("jira_devops.commands.keys" not in COMMAND_MODULES, reason="needs the keys engine")
+needs_keys = pytest.mark.skipif("jira_devops.cli.commands.keys" not in COMMAND_MODULES, reason="needs the keys engine")
 
 MARKER = "refs/jira-devops/deploys/production"
 

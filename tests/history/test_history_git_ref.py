@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from jira_devops.ci.context import CiContext
-from jira_devops.deploy_history import LastDeploy, find_last_deploy, record_deploy
 from jira_devops.errors import UsageError
+from jira_devops.history.deploys import LastDeploy, find_last_deploy, record_deploy
 from jira_devops.settings import Settings
 
 MARKER = "refs/jira-devops/deploys/production"
@@ -309,8 +309,8 @@ def test_an_unknown_history_is_a_usage_error(origin) -> None:
 
 @pytest.mark.parametrize("name", ["production", "  EU Prod (blue) ", "Ünïcode stage", "---", "x" * 300])
 def test_environment_ids_match_the_deployment_payload(name: str) -> None:
-    from jira_devops.deploy_history import environment_of
-    from jira_devops.payloads import GitFacts, deployment_item
+    from jira_devops.history.deploys import environment_of
+    from jira_devops.jira.payloads import GitFacts, deployment_item
 
     settings = Settings(environment=name, deployment_number=1, url="https://ci.example.test/1", pipeline_id="p",
                         issue_key=("ABC-1",))

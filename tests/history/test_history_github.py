@@ -9,13 +9,13 @@ import pytest
 import respx
 
 from jira_devops.ci.context import CiContext
-from jira_devops.deploy_history import find_last_deploy
-from jira_devops.deploy_history.github import (
+from jira_devops.errors import UsageError
+from jira_devops.history.deploys import find_last_deploy
+from jira_devops.history.deploys.github import (
     GitHubHistoryError,
     GitHubTarget,
     latest_successful_deployment,
 )
-from jira_devops.errors import UsageError
 from jira_devops.settings import Settings
 
 API = "https://github.example.test/api/v3"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from jira_devops.ci.context import CiContext
-from jira_devops.deploy_history import record_deploy
-from jira_devops.key_discovery import discover_keys
-from jira_devops.output import range_line
+from jira_devops.cli.output import range_line
+from jira_devops.history.deploys import record_deploy
+from jira_devops.history.key_discovery import discover_keys
 from jira_devops.settings import Settings
 
 MARKER = "refs/jira-devops/deploys/production"

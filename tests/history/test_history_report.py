@@ -12,9 +12,9 @@ import pytest
 import respx
 
 from jira_devops.ci.context import CiContext
-from jira_devops.payloads import GitFacts, deployment_item
+from jira_devops.delivery.report import report_deploy
+from jira_devops.jira.payloads import GitFacts, deployment_item
 from jira_devops.redact import forget_secrets
-from jira_devops.report import report_deploy
 from jira_devops.settings import Settings
 
 API = "https://api.example.test"

@@ -147,7 +147,7 @@ def test_no_keys_prints_nothing_on_stdout_and_a_note_on_stderr(tmp_path: Path) -
 
 def test_keys_command_imports_no_heavy_dependency(project: GitRepo) -> None:
     probe = ("import contextlib, io, sys\n"
-             "from jira_devops.cli import main\n"
+             "from jira_devops.cli.app import main\n"
              "with contextlib.redirect_stdout(io.StringIO()):\n"
              "    main(['keys', '--since', 'v1.0'])\n"
              "heavy = {'pydantic', 'httpx', 'git', 'yaml', 'tenacity'}\n"

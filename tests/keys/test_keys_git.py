@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jira_devops.errors import GitError
-from jira_devops.git import NotARepositoryError, Repository
+from jira_devops.history.git import NotARepositoryError, Repository
 from support.git_history import GitRepo
 
 

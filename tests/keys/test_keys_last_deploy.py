@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jira_devops.ci.context import CiContext
-from jira_devops.key_discovery import KeyDiscovery, discover_keys
+from jira_devops.history.key_discovery import KeyDiscovery, discover_keys
 from jira_devops.settings import Settings
 from support.git_history import GitRepo
 

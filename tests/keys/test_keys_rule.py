@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jira_devops.errors import UsageError
-from jira_devops.issue_keys import make_rule
+from jira_devops.history.issue_keys import make_rule
 
 DEFAULT_CASES: list[tuple[str, list[str]]] = [
     # plain and separated

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from jira_devops.ci.context import CiContext
-from jira_devops.git import Repository
-from jira_devops.key_discovery import KeyDiscovery, discover_keys
+from jira_devops.history.git import Repository
+from jira_devops.history.key_discovery import KeyDiscovery, discover_keys
 from jira_devops.settings import Settings
 from support.git_history import GitRepo
 

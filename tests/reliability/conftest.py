@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import respx
 
-from jira_devops.connection import Connection
-from jira_devops.outbox import Outbox
+from jira_devops.delivery.outbox import Outbox
+from jira_devops.jira.connection import Connection
 from jira_devops.redact import forget_secrets
 from support.core_http import API, CLOUD_ID, SECRET, TOKEN
 from support.gitrepo import make_repo

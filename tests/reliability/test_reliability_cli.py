@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from jira_devops.delivery.outbox import Destination, Outbox
 from jira_devops.errors import ExitCode
-from jira_devops.outbox import Destination, Outbox
 
 HERE = Destination(api_url="http://127.0.0.1:9")
 

@@ -11,13 +11,13 @@ import httpx
 import pytest
 import respx
 
-from jira_devops.client import DevOpsClient
-from jira_devops.connection import Connection
-from jira_devops.delivery import destination_of, flush_outbox
+from jira_devops.delivery.outbox import REJECTED, Outbox
+from jira_devops.delivery.redelivery import destination_of, flush_outbox
+from jira_devops.delivery.report import ReportResult, send
 from jira_devops.errors import ApiError, ExitCode, UnreachableError
-from jira_devops.outbox import REJECTED, Outbox
-from jira_devops.report import ReportResult, send
-from jira_devops.retry import is_retryable_status, retry_after_seconds
+from jira_devops.jira.client import DevOpsClient
+from jira_devops.jira.connection import Connection
+from jira_devops.jira.retry import is_retryable_status, retry_after_seconds
 from support.core_http import builds_url
 
 

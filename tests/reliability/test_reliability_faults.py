@@ -20,7 +20,7 @@ from typing import Any, Optional
 
 import pytest
 
-from jira_devops.outbox import Destination, Outbox
+from jira_devops.delivery.outbox import Destination, Outbox
 from support import cli as cli_support
 from support import emulator as emulator_support
 from support.fault_table import FaultRow, record_row

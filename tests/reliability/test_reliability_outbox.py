@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from jira_devops.delivery.outbox import EXPIRED, Destination, Outbox, OutboxError, default_outbox_dir, open_outbox
 from jira_devops.errors import ConfigError, ExitCode
-from jira_devops.outbox import EXPIRED, Destination, Outbox, OutboxError, default_outbox_dir, open_outbox
 
 HERE = Destination(api_url="https://api.example.test", site_url="https://acme.atlassian.net")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jira_devops.lookup import DeploymentKey
+from jira_devops.jira.lookup import DeploymentKey
 
 API = "https://api.example.test"
 CLOUD_ID = "11111111-2222-3333-4444-555555555555"

@@ -36,7 +36,7 @@ jenkins_lock = _load_lock_script()  # scripts/jenkins_lock.py: the library's has
 def parameter_table() -> dict[str, Any]:
     """What the library's ``parameters.json`` must hold for the current registry and commands."""
     from jira_devops._version import __version__
-    from jira_devops.commands import COMMAND_MODULES
+    from jira_devops.cli.commands import COMMAND_MODULES
     from jira_devops.settings import OPTIONS
 
     parameters: dict[str, Any] = {}
@@ -45,7 +45,7 @@ def parameter_table() -> dict[str, Any]:
         if option.secret:
             secrets[option.jenkins_parameter] = option.env_var
             continue
-        entry: dict[str, Any] = {"env": option.env_var, "kind": option.kind, "groups": list(option.groups)}
+        entry: dict[str, Any] = {"env": option.env_var, "kind": option.value_type, "groups": list(option.groups)}
         if option.wrapper_inverted:
             entry["inverted"] = True
         parameters[option.jenkins_parameter] = entry

@@ -10,11 +10,11 @@ import httpx
 import pytest
 import respx
 
-from jira_devops.client import DevOpsClient
-from jira_devops.connection import Connection
 from jira_devops.errors import ApiError, AuthError, ExitCode, UnreachableError
-from jira_devops.payloads import MAX_ITEMS_PER_REQUEST, request_bodies
-from jira_devops.retry import Deadline
+from jira_devops.jira.client import DevOpsClient
+from jira_devops.jira.connection import Connection
+from jira_devops.jira.payloads import MAX_ITEMS_PER_REQUEST, request_bodies
+from jira_devops.jira.retry import Deadline
 from support.core_http import API, CLOUD_ID, SECRET, TOKEN, builds_url, deployments_url
 
 
@@ -72,7 +72,7 @@ def test_a_cached_token_is_used_until_shortly_before_it_expires(connection: Conn
     api.routes[0].respond(200, json={"access_token": TOKEN, "expires_in": 60})
     api.post(builds_url()).mock(side_effect=_echo_accept)
     clock = [1_000_000.0]
-    monkeypatch.setattr("jira_devops.auth.time.time", lambda: clock[0])
+    monkeypatch.setattr("jira_devops.jira.auth.time.time", lambda: clock[0])
     _client(connection).submit("builds", {"builds": [_build(1)]})
     clock[0] += 40  # a short-lived token keeps a quarter of its life as margin: still fresh
     _client(connection).submit("builds", {"builds": [_build(2)]})
@@ -126,7 +126,7 @@ def test_a_site_is_asked_for_its_cloud_id_when_the_api_is_atlassians(tmp_path: P
 
 
 def test_bodies_are_chunked_to_the_item_cap() -> None:
-    from jira_devops.models import Build
+    from jira_devops.jira.models import Build
 
     items = [Build.model_validate(_build(n)) for n in range(1, 251)]
     bodies = request_bodies("builds", items, None)

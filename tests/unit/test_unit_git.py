@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from jira_devops.errors import GitError
-from jira_devops.git import _without_credentials, git_environment, run_git, try_git
+from jira_devops.history.git import _without_credentials, git_environment, run_git, try_git
 
 
 def test_a_failing_network_call_names_no_credentials(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 import respx
 
-from jira_devops.cli import main
+from jira_devops.cli.app import main
 from jira_devops.errors import ExitCode
 from support.core_http import API, SECRET, TOKEN, builds_url
 from support.gitrepo import make_repo

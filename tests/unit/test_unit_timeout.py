@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from jira_devops.connection import connection_from_settings
 from jira_devops.errors import ConfigError, ExitCode, UsageError
+from jira_devops.jira.connection import connection_from_settings
 from jira_devops.settings import OPTIONS_BY_NAME, Settings, convert, load_settings
 from support.cli import run_cli
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from jira_devops.emulator.server import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, EmulatorConfig
-from jira_devops.git import run_git
+from jira_devops.history.git import run_git
 
 RELEASED = "DEMO-4 Open the shop"  # the commit the last successful build was made of: already in Jira
 COMMITS = (

@@ -1,0 +1,1 @@
+"""The command line: argument parsing, the commands, human and machine output, prompts."""

@@ -1,0 +1,122 @@
+"""What the user sees: a short human summary, one JSON object, or the dry-run request bodies.
+
+Everything goes through :func:`jira_devops.redact.redact`. Warnings go to stderr so that stdout stays
+machine-readable with ``--json`` and ``--dry-run``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
+
+from jira_devops.delivery.report import ReportResult
+from jira_devops.history.key_discovery import KeyDiscovery
+from jira_devops.redact import redact
+
+
+class Printer:
+    """Writes results and warnings according to ``--json``, ``--quiet`` and ``--dry-run``."""
+
+    def __init__(self, *, as_json: bool = False, quiet: bool = False,
+                 out: TextIO | None = None, err: TextIO | None = None) -> None:
+        self.as_json = as_json
+        self.quiet = quiet
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+
+    def line(self, text: str) -> None:
+        """A line of the human summary (suppressed by --quiet and --json)."""
+        if not self.quiet and not self.as_json:
+            print(redact(text), file=self.out)
+
+    def warning(self, text: str) -> None:
+        """A warning on stderr (kept under --quiet: warnings matter)."""
+        print(redact(f"warning: {text}"), file=self.err)
+
+    def error(self, text: str) -> None:
+        """An error on stderr: what made the command fail (kept under --quiet)."""
+        print(redact(f"error: {text}"), file=self.err)
+
+    def note(self, text: str) -> None:
+        """Background information on stderr (suppressed by --quiet)."""
+        if not self.quiet:
+            print(redact(f"note: {text}"), file=self.err)
+
+    def json(self, data: Any) -> None:
+        """One JSON document on stdout."""
+        print(redact(json.dumps(data, indent=2, ensure_ascii=False)), file=self.out)
+
+    def report(self, result: ReportResult) -> None:
+        """Print a report's result in the chosen form."""
+        for warning in result.warnings:
+            self.warning(warning)
+        for note in result.notes:
+            self.note(note)
+        for key in result.unknown_issue_keys:
+            self.warning(f"Jira does not know issue {key} (a typo, another site, or not an issue key)")
+        for association in result.unknown_associations:
+            values = ", ".join(str(value) for value in association.get("values") or [])
+            self.warning(f"Jira does not know {association.get('associationType', 'association')} {values}")
+        if result.gate_exit_code and result.gate_message:
+            self.error(result.gate_message)
+        if result.undelivered is not None:
+            self.error(result.undelivered.one_line())
+        if self.as_json:
+            self.json(result.to_json())
+            return
+        if result.dry_run and not result.skipped:
+            for body in result.bodies:
+                self.json(body)
+            return
+        for line in summary_lines(result):
+            self.line(line)
+
+
+def _item_name(kind: str, key: dict[str, Any]) -> str:
+    if kind == "builds":
+        return f"build {key.get('pipelineId')} #{key.get('buildNumber')}"
+    return (f"deployment {key.get('pipelineId')} #{key.get('deploymentSequenceNumber')} "
+            f"to {key.get('environmentId')}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def range_line(keys: KeyDiscovery) -> str:
+    """``range: a1b2c3d..e4f5a6b, 37 commits, 12 keys; base: ...``; a rollback says so."""
+    line = f"range: {keys.range_used}, {_count(keys.commits_read, 'commit')}, {_count(len(keys.keys), 'key')}"
+    if keys.base_source:
+        line += f"; base: {keys.base_source}"
+    if keys.rollback:
+        line += "; a rollback: these are the commits being rolled back"
+    return line
+
+
+def summary_lines(result: ReportResult) -> list[str]:
+    """The human summary of a report."""
+    lines: list[str] = []
+    if result.skipped:
+        return [f"nothing sent: {result.skipped}"]
+    for key in result.accepted:
+        lines.append(f"accepted: {_item_name(result.kind, key)}")
+    for item in result.rejected:
+        reasons = "; ".join(error.get("message", "") for error in item.get("errors", [])) or "no reason given"
+        lines.append(f"rejected: {_item_name(result.kind, item.get('key', {}))}: {reasons}")
+    if result.outboxed:
+        lines.append(f"kept in the outbox for later delivery: {result.outboxed} request(s)")
+    if result.keys.keys:
+        lines.append("issue keys:")
+        unknown = set(result.unknown_issue_keys)
+        for found in result.keys.keys:
+            flag = "  (unknown to Jira)" if found.key in unknown else ""
+            lines.append(f"  {found.key:<14} from {', '.join(found.sources)}{flag}")
+    if result.keys.range_used:
+        lines.append(range_line(result.keys))
+    if result.gate_status:
+        from jira_devops.delivery.gating import change_requests  # noqa: PLC0415
+
+        named = "; ".join(request.describe() for request in change_requests(result.gate_details))
+        lines.append(f"gate: {result.gate_status}" + (f" ({named})" if named else ""))
+    return lines

@@ -1,0 +1,1 @@
+"""Getting a report to Jira: orchestration, the outbox, gating."""

@@ -1,0 +1,403 @@
+"""The outbox: a private folder of request bodies that could not be delivered, kept until they are.
+
+Each entry is one JSON file holding the exact request body (with its original ``updateSequenceNumber``),
+its kind, where it was going (API URL, site, cloud ID; never credentials or tokens), when it was kept, how
+often delivery was tried and the last error. Files are written atomically (temp file, fsync, rename) with
+mode 0600 in a 0700 folder; a file name starts with the time it was kept in nanoseconds, so name order is
+age order and entries are delivered oldest first.
+
+Layout::
+
+    <outbox>/.lock                 held (flock) by whoever delivers entries, so two flushes never double-send
+    <outbox>/<ns>-<pid>-<hex>.json pending entries
+    <outbox>/rejected/             entries Jira refused, with its reasons
+    <outbox>/expired/              entries older than the maximum age, no longer tried
+
+Bounds: at most :data:`MAX_ENTRIES` pending entries (keeping one more fails loudly rather than filling a
+disk), entries older than :data:`MAX_AGE_SECONDS` are moved to ``expired/``, and no entry file over
+:data:`MAX_ENTRY_BYTES` is read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import stat
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from jira_devops.errors import ConfigError, UnreachableError
+from jira_devops.private_files import ensure_private_dir, owned_by_another_user, write_private_file
+from jira_devops.redact import redact
+
+log = logging.getLogger("jira_devops.delivery.outbox")
+
+FORMAT = 1
+MAX_ENTRIES = 2000
+MAX_AGE_SECONDS = 30 * 24 * 3600
+MAX_ENTRY_BYTES = 16 * 1024 * 1024
+KINDS = ("builds", "deployments")
+OFF_WORDS = frozenset({"off", "none", "false", "no"})
+REJECTED = "rejected"
+EXPIRED = "expired"
+
+_name_lock = threading.Lock()
+_last_ns = 0
+
+
+class OutboxError(UnreachableError):
+    """The outbox cannot keep an entry (full, or the folder is not writable)."""
+
+
+def default_outbox_dir() -> Path:
+    """``$XDG_STATE_HOME/jira-devops/outbox``, else ``~/.local/state/jira-devops/outbox``."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "jira-devops" / "outbox"
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where an entry was going: enough to never deliver it to another site, and no credentials."""
+
+    api_url: str
+    site_url: Optional[str] = None
+    cloud_id: Optional[str] = None
+
+    def matches(self, other: Destination) -> bool:
+        """Same API, and no contradiction in the site or cloud ID either side names."""
+        if self.api_url != other.api_url:
+            return False
+        if self.cloud_id and other.cloud_id:
+            return self.cloud_id == other.cloud_id
+        if self.site_url and other.site_url:
+            return self.site_url == other.site_url
+        return True
+
+    def to_json(self) -> dict[str, Optional[str]]:
+        """The destination as stored in an entry."""
+        return {"apiUrl": self.api_url, "siteUrl": self.site_url, "cloudId": self.cloud_id}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Destination:
+        """Read a stored destination; ``ValueError`` when it is not one."""
+        if not isinstance(data, dict) or not isinstance(data.get("apiUrl"), str):
+            raise ValueError("no destination")
+        return cls(api_url=data["apiUrl"], site_url=data.get("siteUrl") or None,
+                   cloud_id=data.get("cloudId") or None)
+
+    def describe(self) -> str:
+        """A short human name: the site, the cloud ID or the API URL."""
+        return self.site_url or (f"cloud {self.cloud_id}" if self.cloud_id else self.api_url)
+
+
+@dataclass
+class Entry:
+    """One kept request body."""
+
+    path: Path
+    kind: str
+    body: dict[str, Any]
+    destination: Destination
+    kept_at: float
+    attempts: int = 0
+    last_error: Optional[str] = None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The file name, which is also the entry's ID."""
+        return self.path.name
+
+    def items(self) -> list[dict[str, Any]]:
+        """The builds or deployments in the body."""
+        value = self.body.get(self.kind)
+        return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+    def item_names(self) -> list[str]:
+        """Human names of the items, e.g. ``build acme/app #42``."""
+        return [item_name(self.kind, item) for item in self.items()]
+
+    def to_json(self, *, with_body: bool = True) -> dict[str, Any]:
+        """The entry as stored (or, without the body, as ``jira-devops outbox --json`` lists it)."""
+        data: dict[str, Any] = {
+            "format": FORMAT,
+            "kind": self.kind,
+            "destination": self.destination.to_json(),
+            "keptAt": self.kept_at,
+            "attempts": self.attempts,
+            "lastError": self.last_error,
+        }
+        if self.reasons:
+            data["reasons"] = self.reasons
+        if with_body:
+            data["body"] = self.body
+        else:
+            data["id"] = self.name
+            data["items"] = self.item_names()
+        return data
+
+
+def item_name(kind: str, item: dict[str, Any]) -> str:
+    """``build <pipeline> #<n>`` or ``deployment <pipeline> #<n> to <env>`` for a body item or a key."""
+    if kind == "builds":
+        return f"build {item.get('pipelineId')} #{item.get('buildNumber')}"
+    pipeline = item.get("pipelineId") or (item.get("pipeline") or {}).get("id")
+    environment = item.get("environmentId") or (item.get("environment") or {}).get("id")
+    return f"deployment {pipeline} #{item.get('deploymentSequenceNumber')} to {environment}"
+
+
+class Outbox:
+    """The outbox folder: keep entries, list them, and settle them (delivered, rejected, expired)."""
+
+    def __init__(self, directory: Path, *, max_entries: int = MAX_ENTRIES,
+                 max_age_seconds: float = MAX_AGE_SECONDS) -> None:
+        self.directory = directory
+        self.max_entries = max_entries
+        self.max_age_seconds = max_age_seconds
+
+    # --- keeping -------------------------------------------------------------------------------------
+
+    def keep(self, kind: str, body: dict[str, Any], destination: Destination, error: str) -> Entry:
+        """Store one request body durably; :class:`OutboxError` when it cannot be kept."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}")
+        try:
+            self._ensure(self.directory)
+            waiting = sum(1 for _ in self._entry_paths(self.directory))
+        except ConfigError as problem:
+            raise OutboxError(problem.message, hint=problem.hint) from None
+        except OSError as problem:
+            raise OutboxError(f"cannot use the outbox {self.directory}: {problem.strerror or problem}",
+                              hint="set --outbox to a writable folder") from None
+        if waiting >= self.max_entries:
+            raise OutboxError(f"the outbox {self.directory} is full ({waiting} entries waiting)",
+                              hint="run 'jira-devops flush' once Jira is reachable, or inspect "
+                              "'jira-devops outbox'")
+        entry = Entry(path=self.directory / _new_name(), kind=kind, body=body, destination=destination,
+                      kept_at=time.time(), attempts=1, last_error=redact(error)[:1000])
+        try:
+            self._write(entry.path, entry.to_json())
+        except OSError as problem:
+            raise OutboxError(f"cannot write to the outbox {self.directory}: {problem.strerror or problem}",
+                              hint="set --outbox to a writable folder") from None
+        return entry
+
+    # --- reading -------------------------------------------------------------------------------------
+
+    def pending(self) -> tuple[list[Entry], list[str]]:
+        """The waiting entries, oldest first, and a warning for each file that could not be read."""
+        return self._read_folder(self.directory)
+
+    def settled(self, folder: str) -> tuple[list[Entry], list[str]]:
+        """Entries in ``rejected/`` or ``expired/``."""
+        return self._read_folder(self.directory / folder)
+
+    def has_pending(self) -> bool:
+        """True when at least one entry waits (cheap: no file is read)."""
+        try:
+            return any(True for _ in self._entry_paths(self.directory))
+        except OSError:
+            return False
+
+    # --- settling (the caller holds the lock) --------------------------------------------------------
+
+    def remove(self, entry: Entry) -> None:
+        """Forget a delivered entry."""
+        entry.path.unlink(missing_ok=True)
+        _fsync_dir(self.directory)
+
+    def record_attempt(self, entry: Entry, error: str) -> None:
+        """Count one more failed delivery and remember why (best effort)."""
+        entry.attempts += 1
+        entry.last_error = redact(error)[:1000]
+        try:
+            self._write(entry.path, entry.to_json())
+        except OSError as problem:
+            log.debug("could not update %s: %s", entry.name, problem)
+
+    def reject(self, entry: Entry, reasons: Sequence[str]) -> Path:
+        """Move an entry Jira refused to ``rejected/``, with its reasons; returns the new path."""
+        entry.reasons = [redact(reason)[:1000] for reason in reasons]
+        return self._move(entry, REJECTED)
+
+    def expire(self, now: Optional[float] = None) -> list[Entry]:
+        """Move entries older than the maximum age to ``expired/``; returns them."""
+        current = time.time() if now is None else now
+        entries, _ = self.pending()
+        old = [entry for entry in entries if current - entry.kept_at > self.max_age_seconds]
+        for entry in old:
+            entry.reasons = [f"not delivered within {self.max_age_seconds / 86400:g} days"]
+            self._move(entry, EXPIRED)
+        return old
+
+    @contextmanager
+    def lock(self, wait: float) -> Iterator[bool]:
+        """Hold the outbox's delivery lock; yields False when another process kept it for ``wait`` seconds."""
+        self._ensure(self.directory)
+        path = self.directory / ".lock"
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            fd = os.open(path, flags, 0o600)
+        except OSError as error:
+            raise ConfigError(f"cannot open the outbox lock {path}: {error.strerror or error}",
+                              hint="delete it if it is a symbolic link") from None
+        try:
+            end = time.monotonic() + max(0.0, wait)
+            while True:
+                if _try_lock(fd):
+                    break
+                if time.monotonic() >= end:
+                    yield False
+                    return
+                time.sleep(0.05)
+            try:
+                yield True
+            finally:
+                _unlock(fd)
+        finally:
+            os.close(fd)
+
+    # --- files ---------------------------------------------------------------------------------------
+
+    def _move(self, entry: Entry, folder: str) -> Path:
+        target_dir = self.directory / folder
+        self._ensure(target_dir)
+        target = target_dir / entry.name
+        self._write(target, entry.to_json())
+        entry.path.unlink(missing_ok=True)
+        _fsync_dir(self.directory)
+        entry.path = target
+        return target
+
+    def _ensure(self, directory: Path) -> None:
+        """Create a 0700 folder, or check an existing one is a real folder of this user."""
+        ensure_private_dir(directory, name="outbox", setting_hint="point --outbox at")
+
+    @staticmethod
+    def _entry_paths(directory: Path) -> Iterator[Path]:
+        with os.scandir(directory) as found:
+            for item in found:
+                if item.name.endswith(".json") and not item.name.startswith("."):
+                    yield Path(item.path)
+
+    def _read_folder(self, directory: Path) -> tuple[list[Entry], list[str]]:
+        entries: list[Entry] = []
+        problems: list[str] = []
+        try:
+            paths = sorted(self._entry_paths(directory), key=lambda path: path.name)
+        except FileNotFoundError:
+            return [], []
+        except OSError as error:
+            return [], [f"cannot list the outbox {directory}: {error.strerror or error}"]
+        for path in paths:
+            try:
+                entries.append(_read_entry(path))
+            except (OSError, ValueError) as error:
+                problems.append(f"outbox entry {path} is unreadable ({error}); skipped: inspect or delete it")
+        return entries, problems
+
+    @staticmethod
+    def _write(path: Path, data: dict[str, Any]) -> None:
+        """Write JSON atomically as a 0600 file: temp file, fsync, rename, fsync the folder."""
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        write_private_file(path, text, suffix=".json")
+        _fsync_dir(path.parent)
+
+
+def _read_entry(path: Path) -> Entry:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file")
+        if owned_by_another_user(info):
+            raise ValueError("owned by another user")
+        if info.st_size > MAX_ENTRY_BYTES:
+            raise ValueError(f"larger than {MAX_ENTRY_BYTES} bytes")
+        raw = handle.read(MAX_ENTRY_BYTES + 1)
+    data = json.loads(raw.decode("utf-8"))
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError("not an outbox entry of this version")
+    kind = data.get("kind")
+    body = data.get("body")
+    if kind not in KINDS or not isinstance(body, dict) or not isinstance(body.get(kind), list):
+        raise ValueError("no request body")
+    return Entry(
+        path=path,
+        kind=str(kind),
+        body=body,
+        destination=Destination.from_json(data.get("destination")),
+        kept_at=float(data.get("keptAt") or 0.0),
+        attempts=int(data.get("attempts") or 0),
+        last_error=data.get("lastError"),
+        reasons=[str(reason) for reason in data.get("reasons") or []],
+    )
+
+
+def _new_name() -> str:
+    """A unique file name whose order is the order entries were kept in (also within one process)."""
+    global _last_ns  # noqa: PLW0603 - one counter per process keeps names increasing within a tick
+    with _name_lock:
+        now = max(time.time_ns(), _last_ns + 1)
+        _last_ns = now
+    return f"{now:020d}-{os.getpid()}-{secrets.token_hex(4)}.json"
+
+
+def _fsync_dir(directory: Path) -> None:
+    if sys.platform == "win32":
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def open_outbox(setting: Optional[str]) -> Optional[Outbox]:
+    """The outbox a setting names (default folder when unset); ``None`` when it is ``off``."""
+    if setting is not None and setting.strip().lower() in OFF_WORDS:
+        return None
+    if setting is None or not setting.strip():
+        return Outbox(default_outbox_dir())
+    return Outbox(Path(setting).expanduser())

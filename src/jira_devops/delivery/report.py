@@ -1,0 +1,278 @@
+"""The library API: report one build or one deployment, and say what Jira made of it.
+
+``report_build(settings)`` and ``report_deploy(settings)`` do everything the CLI commands do except
+printing: detect the CI, find the issue keys, build the payload, send it (or not, with ``dry_run``), and
+return a :class:`ReportResult`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from jira_devops import ci as ci_detection
+from jira_devops.ci.context import CiContext
+from jira_devops.errors import ExitCode, UsageError
+from jira_devops.history.git import Repository
+from jira_devops.history.key_discovery import KeyDiscovery, discover_keys
+from jira_devops.jira.payloads import GitFacts, Prepared, build_item, deployment_item, parse_properties, request_bodies
+from jira_devops.settings import Settings
+
+if TYPE_CHECKING:
+    from jira_devops.delivery.gating import GateEvent
+    from jira_devops.errors import JiraDevopsError
+    from jira_devops.jira.connection import Connection
+
+
+@dataclass
+class ReportResult:
+    """What a report sent and what Jira answered."""
+
+    command: str
+    kind: str
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+    keys: KeyDiscovery = field(default_factory=KeyDiscovery)
+    accepted: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    unknown_issue_keys: list[str] = field(default_factory=list)
+    unknown_associations: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    skipped: Optional[str] = None
+    gate_status: Optional[str] = None
+    gate_details: list[dict[str, Any]] = field(default_factory=list)
+    gate_message: Optional[str] = None
+    gate_exit_code: int = ExitCode.OK
+    outboxed: int = 0
+    undelivered: Optional[JiraDevopsError] = None
+    requests: int = 0
+    ci_provider: str = "generic"
+
+    @property
+    def exit_code(self) -> int:
+        """0 if all was accepted, 1 if Jira rejected some, 4 (3) if kept in the outbox; a gate's code first."""
+        if self.gate_exit_code:
+            return self.gate_exit_code
+        if self.undelivered is not None:
+            return self.undelivered.exit_code
+        return ExitCode.REJECTED if self.rejected else ExitCode.OK
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as the JSON object ``--json`` prints (a stable, documented shape)."""
+        return {
+            "command": self.command,
+            "dryRun": self.dry_run,
+            "skipped": self.skipped,
+            "ci": self.ci_provider,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "unknownIssueKeys": self.unknown_issue_keys,
+            "issueKeys": self.keys.key_names(),
+            "keySources": {found.key: list(found.sources) for found in self.keys.keys},
+            "range": self.keys.range_used,
+            "rangeBase": self.keys.base_source,
+            "rollback": self.keys.rollback,
+            "commitsRead": self.keys.commits_read,
+            "gateStatus": self.gate_status,
+            "gateDetails": self.gate_details,
+            "gateMessage": self.gate_message,
+            "unknownAssociations": self.unknown_associations,
+            "outboxed": self.outboxed,
+            "undelivered": self.undelivered.one_line() if self.undelivered else None,
+            "requests": self.requests,
+            "warnings": self.warnings,
+            "notes": self.notes,
+            "bodies": self.bodies,
+        }
+
+
+def git_facts(repository: Optional[Repository]) -> GitFacts:
+    """HEAD, branch, remote URL and folder name of the repository, as far as they can be read."""
+    top = repository.top_level() if repository is not None else None
+    if repository is None or top is None:
+        return GitFacts()
+    return GitFacts(commit=repository.head(), branch=repository.branch(), remote_url=repository.remote_url("origin"),
+                    root_name=top.name)
+
+
+def detect_ci(settings: Settings, environ: Optional[Mapping[str, str]] = None) -> CiContext:
+    """The CI context, forced by ``settings.ci`` when given."""
+    return ci_detection.detect(os.environ if environ is None else environ, force=settings.ci)
+
+
+def _test_info(settings: Settings) -> Optional[dict[str, int]]:
+    counts = [settings.tests_total, settings.tests_passed, settings.tests_failed, settings.tests_skipped]
+    info: Optional[dict[str, int]] = None
+    if settings.junit:
+        from jira_devops.jira.junit import count_reports  # noqa: PLC0415
+
+        totals = count_reports(settings.junit, Path(settings.repo or "."))
+        info = {"totalNumber": totals.total, "numberPassed": totals.passed,
+                "numberFailed": totals.failed, "numberSkipped": totals.skipped}
+    if any(value is not None for value in counts):
+        if any(value is not None and value < 0 for value in counts):
+            raise UsageError("test counts must not be negative")
+        passed = settings.tests_passed
+        failed = settings.tests_failed
+        skipped = settings.tests_skipped or 0
+        total = settings.tests_total
+        if total is None:
+            total = (passed or 0) + (failed or 0) + skipped
+        if passed is None:
+            passed = max(0, total - (failed or 0) - skipped)
+        if failed is None:
+            failed = max(0, total - passed - skipped)
+        if passed + failed + skipped > total:
+            raise UsageError(f"passed ({passed}) + failed ({failed}) + skipped ({skipped}) is more than "
+                             f"the total ({total})")
+        info = {"totalNumber": total, "numberPassed": passed, "numberFailed": failed, "numberSkipped": skipped}
+    return info
+
+
+@contextmanager
+def _payload_checks(kind: str) -> Iterator[None]:
+    """A value the API's schema refuses is the user's to fix: a one-line usage error, not a crash."""
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    try:
+        yield
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or kind
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        raise UsageError(f"the {kind} cannot be sent: {where}: {first['msg']} (got {first.get('input')!r:.80})"
+                         f"{more}", hint="fix the flag or setting that gives it") from None
+
+
+def prepare_build(settings: Settings, ci: CiContext) -> tuple[Prepared, KeyDiscovery]:
+    """The build payload and the keys it carries, without sending anything."""
+    repository = Repository.find(settings.repo or ".")
+    facts = git_facts(repository)
+    keys = discover_keys(settings, ci, repository=repository)
+    with _payload_checks("build"):
+        prepared = build_item(settings, ci, facts, keys.key_names(), test_info=_test_info(settings))
+    return prepared, keys
+
+
+def prepare_deployment(settings: Settings, ci: CiContext) -> tuple[Prepared, KeyDiscovery]:
+    """The deployment payload and the keys it carries, without sending anything."""
+    repository = Repository.find(settings.repo or ".")
+    facts = git_facts(repository)
+    keys = discover_keys(settings, ci, repository=repository)
+    with _payload_checks("deployment"):
+        prepared = deployment_item(settings, ci, facts, keys.key_names(), duration=settings.duration,
+                                   rollback=keys.rollback)
+    return prepared, keys
+
+
+def _report(command: str, kind: str, settings: Settings, prepared: Prepared, keys: KeyDiscovery,
+            ci: CiContext, progress: Optional[Callable[[GateEvent], None]] = None) -> ReportResult:
+    result = ReportResult(command=command, kind=kind, keys=keys, dry_run=bool(settings.dry_run),
+                          ci_provider=ci.provider)
+    result.warnings.extend(ci.notes)
+    result.warnings.extend(keys.warnings)
+    result.warnings.extend(prepared.warnings)
+    result.notes.extend(prepared.notes)
+    connection = None
+    if not settings.dry_run:
+        from jira_devops.jira.connection import connection_from_settings  # noqa: PLC0415 - only when sending
+
+        # Checked before anything can be skipped, so missing credentials never pass unnoticed.
+        connection = connection_from_settings(settings)
+    item = prepared.item
+    has_keys = bool(getattr(item, "issueKeys", None) or getattr(item, "associations", None))
+    if not has_keys:
+        result.skipped = "no issue keys found"
+        result.warnings.append("no issue keys found, so Jira has nothing to attach this to and nothing "
+                               "was sent (name one with --issue-key, or put it in the branch name or "
+                               "a commit message)")
+        return result
+    with _payload_checks(kind[:-1]):
+        result.bodies = request_bodies(kind, [item], parse_properties(settings.property))
+    if connection is None:
+        return result
+    send(connection, result, outbox=settings.outbox)
+    if settings.gate and result.undelivered is None:
+        from jira_devops.delivery.gating import gate_reported_deployment  # noqa: PLC0415
+
+        gate_reported_deployment(connection, settings, result, progress=progress)
+    return result
+
+
+def send(connection: Connection, result: ReportResult, *, outbox: Optional[str] = None) -> None:
+    """Submit the result's request bodies and fold Jira's answers into it.
+
+    Older reports waiting in the outbox go first; bodies that cannot be delivered are kept in the outbox
+    (``outbox``: its folder, default the user's state dir, ``off`` for none), except gated deployments,
+    which are never kept. See :mod:`jira_devops.delivery.redelivery`.
+    """
+    from jira_devops.delivery import redelivery as delivery  # noqa: PLC0415
+    from jira_devops.delivery.outbox import open_outbox  # noqa: PLC0415
+    from jira_devops.jira.client import DevOpsClient  # noqa: PLC0415 - httpx only when sending
+
+    box = open_outbox(outbox)
+    with DevOpsClient.open(connection) as client:
+        blocked = delivery.flush_before_report(client, box, connection, result)
+        for index, body in enumerate(result.bodies):
+            try:
+                if blocked is not None:
+                    raise blocked
+                outcome = client.submit(result.kind, body)  # type: ignore[arg-type]
+            except delivery.UNDELIVERED as error:
+                if delivery.any_gated(result.bodies[index:]):
+                    delivery.not_kept_gated(result, result.bodies[index:], error)
+                else:
+                    delivery.keep_undelivered(box, connection, result, result.bodies[index:], error)
+                break
+            result.accepted.extend(outcome.accepted)
+            result.rejected.extend(outcome.rejected)
+            for key in outcome.unknown_issue_keys:
+                if key not in result.unknown_issue_keys:
+                    result.unknown_issue_keys.append(key)
+            result.unknown_associations.extend(outcome.unknown_associations)
+        result.requests += client.requests
+
+
+def report_build(settings: Settings, *, ci: Optional[CiContext] = None) -> ReportResult:
+    """Report one build to Jira (or, with ``dry_run``, only prepare the request bodies)."""
+    context = ci or detect_ci(settings)
+    prepared, keys = prepare_build(settings, context)
+    return _report("report-build", "builds", settings, prepared, keys, context)
+
+
+def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None,
+                  progress: Optional[Callable[[GateEvent], None]] = None) -> ReportResult:
+    """Report one deployment to Jira (or, with ``dry_run``, only prepare the request bodies).
+
+    With ``settings.gate`` it then waits for the deployment gate's decision, telling ``progress`` how
+    the wait goes; the result's ``gate_status`` and ``exit_code`` say how it ended.
+    """
+    context = ci or detect_ci(settings)
+    prepared, keys = prepare_deployment(settings, context)
+    result = _report("report-deploy", "deployments", settings, prepared, keys, context, progress)
+    _record_deploy(settings, context, prepared, result)
+    return result
+
+
+def _record_deploy(settings: Settings, ci: CiContext, prepared: Prepared, result: ReportResult) -> None:
+    """Remember the commit a successful deployment shipped, for the next ``--since last-deploy``.
+
+    The environment received the commit whatever Jira made of the report, so Jira's answer does not
+    matter here; a dry run records nothing. Problems are warnings when the run uses the history or
+    asked for recording, and notes otherwise (recording is on by default; nobody relies on it yet).
+    """
+    from jira_devops.history.deploys import RECORDED_STATES, record_deploy  # noqa: PLC0415
+
+    item = prepared.item
+    if settings.dry_run or settings.record is False or item.state not in RECORDED_STATES \
+            or result.gate_status not in (None, "allowed"):
+        return
+    commit = settings.commit or ci.commit or "HEAD"
+    problems = record_deploy(settings, ci, commit, item.environment.id)
+    relied_on = settings.record is True or settings.since == "last-deploy"
+    (result.warnings if relied_on else result.notes).extend(problems)

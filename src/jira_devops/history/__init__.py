@@ -1,0 +1,1 @@
+"""What the repository says: git, issue keys, commit ranges and deploy history."""

@@ -1,0 +1,136 @@
+"""Where and as whom to talk to Jira: validated connection settings.
+
+Turns the raw ``site``, ``api_url``, ``cloud_id``, ``client_id`` and secret settings into a
+:class:`Connection`, or a :class:`ConfigError` that says exactly which setting to fix.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+from urllib.parse import urlsplit
+
+from jira_devops.errors import ConfigError, UsageError
+from jira_devops.redact import register_secret
+from jira_devops.settings import DEFAULT_API_URL, Settings
+
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
+_SITE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Validated connection settings."""
+
+    api_url: str
+    site_url: Optional[str]
+    cloud_id: Optional[str]
+    client_id: str
+    client_secret: str = field(repr=False)
+    timeout: float = Settings.timeout
+    use_token_cache: bool = True
+    cache_dir: Optional[Path] = None
+
+    @property
+    def is_default_api(self) -> bool:
+        """True when talking to Atlassian itself rather than a proxy or the emulator."""
+        return self.api_url == DEFAULT_API_URL
+
+    @property
+    def tenant_info_url(self) -> str:
+        """Where to ask for the cloud ID: the site, or the api-url when it stands in for Atlassian."""
+        if self.site_url and self.is_default_api:
+            return f"{self.site_url}/_edge/tenant_info"
+        return f"{self.api_url}/_edge/tenant_info"
+
+
+def normalise_site(value: str) -> str:
+    """``acme``, ``acme.atlassian.net`` or ``https://acme.atlassian.net/jira`` -> ``https://acme.atlassian.net``."""
+    text = value.strip()
+    if "://" in text:
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"site {value!r} is not a Jira site URL",
+                              hint="use e.g. acme, acme.atlassian.net or https://acme.atlassian.net")
+        host = parts.hostname
+        scheme = parts.scheme
+        port = f":{parts.port}" if parts.port else ""
+    else:
+        host = text.rstrip("/")
+        scheme = "https"
+        port = ""
+        if _SITE_NAME.match(host) and "." not in host:
+            host = f"{host}.atlassian.net"
+    if not _HOST.match(host):
+        raise ConfigError(f"site {value!r} is not a host name",
+                          hint="use e.g. acme, acme.atlassian.net or https://acme.atlassian.net")
+    return f"{scheme}://{host.lower()}{port}"
+
+
+def normalise_api_url(value: str) -> str:
+    """Validate an API base URL (http or https, a host, no query) and drop a trailing slash."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"api-url {value!r} is not an http(s) URL", hint="use e.g. https://api.atlassian.com")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"api-url {value!r} must not have a query or fragment")
+    return value.strip().rstrip("/")
+
+
+def read_secret(settings: Settings) -> Optional[str]:
+    """The client secret from ``JIRA_CLIENT_SECRET`` or the secret file; registered for redaction."""
+    secret = settings.client_secret
+    if settings.client_secret_file:
+        path = Path(settings.client_secret_file).expanduser()
+        try:
+            secret = path.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ConfigError(f"cannot read the client secret file {path}: {error.strerror}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"the client secret file {path} is not UTF-8 text") from None
+        if not secret:
+            raise ConfigError(f"the client secret file {path} is empty")
+    if secret is not None:
+        secret = secret.strip()
+        register_secret(secret)
+    return secret or None
+
+
+def connection_from_settings(settings: Settings) -> Connection:
+    """Validate the connection settings; a :class:`ConfigError` names the first one to fix."""
+    api_url = normalise_api_url(settings.api_url)
+    site_url = normalise_site(settings.site) if settings.site else None
+    cloud_id = settings.cloud_id.strip() if settings.cloud_id else None
+    if cloud_id is not None:
+        try:
+            uuid.UUID(cloud_id)
+        except ValueError:
+            raise ConfigError(f"cloud ID {cloud_id!r} is not a UUID",
+                              hint="copy it from https://<site>.atlassian.net/_edge/tenant_info") from None
+    if cloud_id is None and site_url is None and api_url == DEFAULT_API_URL:
+        raise ConfigError("no Jira site given", hint="set JIRA_SITE or --site, or JIRA_CLOUD_ID")
+    client_id = (settings.client_id or "").strip()
+    if not client_id:
+        raise ConfigError("no OAuth client ID given",
+                          hint="set JIRA_CLIENT_ID or --client-id from the site's OAuth credentials")
+    secret = read_secret(settings)
+    if not secret:
+        raise ConfigError("no OAuth client secret given",
+                          hint="set JIRA_CLIENT_SECRET or --client-secret-file; it is never a flag")
+    cache_dir = Path(settings.cache_dir).expanduser() if settings.cache_dir else None
+    if settings.timeout is not None and settings.timeout <= 0:
+        raise UsageError(f"{settings.describe_source('timeout')} must be more than 0", hint="e.g. --timeout 90s")
+    return Connection(
+        api_url=api_url,
+        site_url=site_url,
+        cloud_id=cloud_id,
+        client_id=client_id,
+        client_secret=secret,
+        timeout=settings.timeout,
+        use_token_cache=settings.token_cache is not False,
+        cache_dir=cache_dir,
+    )
