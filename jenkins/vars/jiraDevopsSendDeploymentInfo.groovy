@@ -48,6 +48,9 @@ Map send(String stepName, Map params) {
         waited += pause
         result = gateCheck(stepName, given, result)
     }
+    if (result.cannotRun) {
+        error("${stepName}: cannot report: ${result.message}")  // and so no gate's yes: the build stops
+    }
     if (!result.ok) {
         // Going on would deploy without the gate's yes, whatever failOnError says.
         if (result.exitCode == 5) {
@@ -72,8 +75,9 @@ Map gateCheck(String stepName, Map given, Map sent) {
     if (gate in ['prevented', 'expired']) {
         return result + [ok: false, exitCode: 5]
     }
-    if (gate in ['awaiting', 'unknown', null] && status.exitCode in [0, 4, 6]) {
-        return result + [ok: false, exitCode: 6]  // not decided (or Jira unreachable for now): look again
+    if (gate in ['awaiting', 'timeout', 'unknown'] || (gate == null && status.exitCode == 4)) {
+        // Not decided; not known yet right after the deployment was sent; or Jira unreachable for now.
+        return result + [ok: false, exitCode: 6]
     }
     return result + [ok: false, exitCode: status.exitCode]
 }

@@ -203,8 +203,10 @@ def test_check_gating_status_takes_fail_on_error(outcome: Outcome) -> None:
 @BOOK.scenario(f"""
     Map sent = jiraDevopsSendDeploymentInfo({GATED_DEPLOYMENT}, gatePoll: '45s', gateTimeout: '1h')
     return sent
-""", setup=[{"method": "POST", "path": "/_emulator/gates", "body": {"decision": "allowed", "awaiting_polls": 3}}])
+""", setup=[{"method": "POST", "path": "/_emulator/gates",
+              "body": {"decision": "allowed", "unknown_polls": 2, "awaiting_polls": 2}}])
 def test_a_long_gate_wait_sleeps_in_the_pipeline_between_short_checks(outcome: Outcome) -> None:
+    # Jira first does not know the gate (404), then awaits, then allows: the step keeps looking.
     assert outcome.error is None, outcome.log
     assert outcome.returned["gateStatus"] == "allowed"
     assert outcome.returned["ok"] is True
