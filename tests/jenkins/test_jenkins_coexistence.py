@@ -9,7 +9,7 @@ DeclarativeStepCheck in pipeline_harness.groovy); docs/jenkins.md cites the sour
 
 from __future__ import annotations
 
-from support.jenkins_pipeline import PLUGIN_STEPS, Outcome, ScenarioBook
+from support.jenkins_pipeline import PLUGIN_STEPS, SECRET, Outcome, ScenarioBook
 
 BOOK = ScenarioBook(emulator=True)
 
@@ -87,6 +87,8 @@ def test_plugin_era_calls_compile_and_run_this_library(outcome: Outcome) -> None
     assert len(outcome.emulator_state["builds"]) == 1
     assert len(outcome.emulator_state["deployments"]) == 1
     assert any("jiraSendBuildInfo: accepted: build" in line for line in outcome.echoed)
+    assert SECRET not in outcome.log
+    assert all(SECRET not in call["script"] for call in outcome.steps("sh"))
 
 
 @BOOK.scenario(_pipeline("script { jiraSendBuildInfo(credentialsId: 'jira-oauth') }",
@@ -126,6 +128,7 @@ def test_an_agent_less_pipeline_reports_from_its_post_with_node_label(outcome: O
     assert outcome.emulator_state is not None
     assert len(outcome.emulator_state["builds"]) == 1
     assert outcome.build_result == "SUCCESS"
+    assert SECRET not in outcome.log
 
 
 @BOOK.scenario(AGENTLESS.replace("jiraDevopsSendBuildInfo(nodeLabel: 'linux')", "jiraSendBuildInfo()"))
