@@ -205,7 +205,6 @@ Map runOnAgent(String stepName, String command, Map table, Map params, Map extra
     String requirements = "${tmp}/requirements-${table.version}.txt"
     writeFile(file: requirements, text: libraryResource(REQUIREMENTS_RESOURCE), encoding: 'UTF-8')
     List environment = environmentFor(table, command, params, extraEnvironment)
-    environment << "JIRA_DEVOPS_STEP_TMP=${tmp}".toString()
     environment << "JIRA_DEVOPS_STEP_REQUIREMENTS=${requirements}".toString()
     environment << "JIRA_DEVOPS_STEP_VERSION=${table.version}".toString()
     if (params.cliPath) {

@@ -199,7 +199,7 @@ def test_values_reach_the_cli_verbatim_and_are_never_run_by_the_shell(outcome: O
     expected = HOSTILE.replace("\\\\", "\\")
     assert build["description"] == expected
     assert build["label"] == expected
-    workspace = Path(outcome.steps("sh")[0]["env"]["JIRA_DEVOPS_STEP_TMP"]).parent.parent
+    workspace = Path(outcome.steps("sh")[0]["env"]["JIRA_DEVOPS_STEP_REQUIREMENTS"]).parent.parent.parent
     assert not list(workspace.parent.glob("**/pwned*"))
 
 
