@@ -113,11 +113,18 @@ if [ -z "$cli" ]; then
       say "installing jira-devops $version into $home (once per agent and version)"
       started=$(date +%s)
       rm -rf "$build"
-      "$py" -m venv "$build" >&2 ||
-        cannot "$py -m venv failed (see above): install the venv module (Debian/Ubuntu: apt-get install python3-venv), or put jira-devops on PATH"
-      PIP_DISABLE_PIP_VERSION_CHECK=1 "$build/bin/python" -m pip install --quiet --no-input --require-hashes \\
-          -r "$lock" >&2 ||
-        cannot "could not install jira-devops $version (pip's message is above): its package index or mirror (PIP_INDEX_URL, PIP_FIND_LINKS or pip.conf on the agent) must offer it and its dependencies, or put jira-devops on PATH / pass cliPath"
+      # venv and pip run without the step's secrets: they are for the CLI alone.
+      (
+        unset JIRA_CLIENT_ID JIRA_CLIENT_SECRET GITHUB_TOKEN
+        "$py" -m venv "$build" >&2 || exit 3
+        PIP_DISABLE_PIP_VERSION_CHECK=1 "$build/bin/python" -m pip install --quiet --no-input --require-hashes \\
+            -r "$lock" >&2 || exit 4
+      )
+      case $? in
+        0) ;;
+        3) cannot "$py -m venv failed (see above): install the venv module (Debian/Ubuntu: apt-get install python3-venv), or put jira-devops on PATH" ;;
+        *) cannot "could not install jira-devops $version (pip's message is above): its package index or mirror (PIP_INDEX_URL, PIP_FIND_LINKS or pip.conf on the agent) must offer it and its dependencies, or put jira-devops on PATH / pass cliPath" ;;
+      esac
       cp "$lock" "$build/requirements.txt" && touch "$build/.installed" ||
         cannot "could not write into $build"
       if [ -e "$home" ]; then

@@ -103,3 +103,30 @@ def test_a_build_waits_for_a_live_install_then_takes_over_when_its_owner_dies(ag
     assert stdout.splitlines()[-2].startswith(f"could not install jira-devops {__version__} (pip's message is above)")
     assert stdout.splitlines()[-1] == "127"
     assert not lock.exists()
+
+
+SITECUSTOMIZE = """
+import os, sys
+with open(os.environ["RECORD"], "a") as record:
+    record.write(f"{'secret' if 'JIRA_CLIENT_SECRET' in os.environ else 'clean'} {' '.join(sys.argv[:3])}\\n")
+"""
+
+
+def test_venv_and_pip_run_without_the_secret(agent: dict[str, Path], tmp_path: Path) -> None:
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
+    record = tmp_path / "record.txt"
+    empty = tmp_path / "empty-mirror"
+    empty.mkdir()
+    process = _start(agent, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(empty), PYTHONPATH=str(hooks), RECORD=str(record),
+                     JIRA_CLIENT_ID="client", JIRA_CLIENT_SECRET="s3cret-not-for-pip")
+    stdout, _ = process.communicate(timeout=120)
+    assert stdout.splitlines()[-1] == "127"
+    runs = record.read_text(encoding="utf-8").splitlines()
+    # Every Python the script started, in order: its two interpreter checks, then venv and pip.
+    assert runs[:2] == ["secret -c", "secret -c"]  # the secret was there, in the step's environment
+    later = runs[2:]
+    assert any(f".build-{__version__}-" in run for run in later)  # python -m venv <temporary folder>
+    assert any(run.startswith("clean -m install") for run in later)  # pip install
+    assert all(run.startswith("clean ") for run in later), runs
