@@ -249,6 +249,14 @@ def test_outside_a_node_node_label_acquires_one(outcome: Outcome) -> None:
     assert outcome.build_result is None
 
 
+@BOOK.scenario("return checkGatingStatus(environmentId: 'production')", env={"WORKSPACE": ""})
+def test_a_gate_check_outside_a_node_fails_fast_with_the_fix(outcome: Outcome) -> None:
+    assert outcome.error == (
+        "checkGatingStatus: cannot check the gate: checkGatingStatus runs jira-devops on an agent and was called "
+        "outside one: pass nodeLabel: 'linux' (a label of your Unix agents), or call it inside node('linux') { }")
+    assert outcome.steps("sh") == []
+
+
 @BOOK.scenario("return jiraSendBuildInfo(dryRun: true, nodeLabel: 'linux')")
 def test_inside_a_node_node_label_changes_nothing(outcome: Outcome) -> None:
     assert outcome.returned["ok"] is True
