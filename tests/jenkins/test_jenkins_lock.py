@@ -8,6 +8,7 @@ from pathlib import Path
 
 from jira_devops._version import __version__
 from support.jenkins_library import LOCK_SCRIPT, jenkins_lock
+from support.jenkins_pipeline import ReleasedLibrary
 
 
 def test_the_dependency_part_of_the_jenkins_lock_is_requirements_runtime_txt() -> None:
@@ -27,25 +28,23 @@ def test_render_and_split_are_inverse() -> None:
     assert jenkins_lock.split_lock("jira-devops==1\n") == ("jira-devops==1\n", None, None)
 
 
-def test_the_wheel_is_reproducible_and_check_compares_it(tmp_path: Path) -> None:
-    lock = tmp_path / "requirements.txt"
-    wheels = tmp_path / "wheels"
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(LOCK_SCRIPT), "--output", str(lock), *args],
-                              capture_output=True, text=True, check=False, timeout=300)
-
-    written = run("--keep-wheel", str(wheels))
-    assert written.returncode == 0, written.stderr
-    [wheel] = wheels.glob("jira_devops-*.whl")
+def test_the_wheel_is_reproducible_and_check_compares_it(release: ReleasedLibrary, tmp_path: Path) -> None:
+    # The released copy's lock was written by the script from the wheel it built (kept in the wheelhouse).
+    lock = release.path / "resources" / "jira-devops" / "requirements.txt"
+    [wheel] = release.wheelhouse.glob("jira_devops-*.whl")
     _, version, digest = jenkins_lock.split_lock(lock.read_text(encoding="utf-8"))
     assert (version, digest) == (__version__, jenkins_lock.sha256_of(wheel))
+
+    def check(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, str(LOCK_SCRIPT), "--check", "--output", str(lock), *args],
+                              capture_output=True, text=True, check=False, timeout=300)
+
     # A second build from the same tree gives the same bytes: the release can check its wheel against the lock.
-    rebuilt = run("--check")
+    rebuilt = check()
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert run("--check", str(wheel)).returncode == 0
-    other = tmp_path / f"jira_devops-{__version__}-py3-none-any.whl"
+    assert check(str(wheel)).returncode == 0
+    other = tmp_path / wheel.name
     other.write_bytes(wheel.read_bytes() + b"\0")
-    refused = run("--check", str(other))
+    refused = check(str(other))
     assert refused.returncode == 1
     assert refused.stderr.startswith(f"jenkins_lock: {lock} does not lock jira-devops=={__version__} with sha256 ")
