@@ -24,7 +24,7 @@ from support.jenkins_pipeline import (
 
 @pytest.fixture(scope="session")
 def release(tmp_path_factory: pytest.TempPathFactory) -> ReleasedLibrary:
-    """The library as released, and a wheelhouse as the organisation's mirror: built once per test session."""
+    """The library as released, and a wheelhouse as the organisation's mirror: built once per test run."""
     return released_library(tmp_path_factory.mktemp("release"))
 
 
