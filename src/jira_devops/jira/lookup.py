@@ -7,8 +7,9 @@ command allows it (``gate-status``, ``get-*``), never for deleting.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from jira_devops.ci.context import CiContext
 from jira_devops.errors import UsageError
@@ -64,6 +65,35 @@ class DeploymentKey:
         return (f"jira-devops gate-status --pipeline-id {shlex.quote(self.pipeline_id)} "
                 f"--environment-id {shlex.quote(self.environment_id)} "
                 f"--deployment-number {self.deployment_number}")
+
+
+ItemKey = Union[BuildKey, DeploymentKey]
+
+
+def item_key(api: str, item: Mapping[str, Any]) -> ItemKey:
+    """The key of one build or deployment, from a request body's item (``pipeline.id``, ``environment.id``)
+    or from Jira's echo of it (``pipelineId``, ``environmentId``); the one place an item is identified."""
+    pipeline = item.get("pipelineId") or _id_of(item.get("pipeline"))
+    if api == "builds":
+        return BuildKey(str(pipeline), _as_number(item.get("buildNumber")))
+    environment = item.get("environmentId") or _id_of(item.get("environment"))
+    return DeploymentKey(str(pipeline), str(environment), _as_number(item.get("deploymentSequenceNumber")))
+
+
+def describe_item(api: str, item: Mapping[str, Any]) -> str:
+    """``build acme/api #42`` or ``deployment acme/api #42 to production``, for a body item or Jira's key."""
+    return item_key(api, item).describe()
+
+
+def _id_of(value: Any) -> Any:
+    return value.get("id") if isinstance(value, Mapping) else None
+
+
+def _as_number(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # a malformed item (an outbox file edited by hand): still named, never matched
 
 
 def _pipeline_id(settings: Settings, ci: CiContext) -> str:
