@@ -70,12 +70,6 @@ class ApiError(JiraDevopsError):
     exit_code = ExitCode.REJECTED
 
 
-class RejectedError(JiraDevopsError):
-    """Jira accepted the request but rejected one or more of the items in it."""
-
-    exit_code = ExitCode.REJECTED
-
-
 class NotFoundError(JiraDevopsError):
     """The build, deployment or gate asked for does not exist in Jira."""
 

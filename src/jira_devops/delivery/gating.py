@@ -22,10 +22,6 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from jira_devops.errors import (
     ExitCode,
-    GateBlockedError,
-    GateTimeoutError,
-    JiraDevopsError,
-    NotFoundError,
     UnreachableError,
     UsageError,
 )
@@ -106,20 +102,6 @@ class GateOutcome:
         if self.status in (AWAITING, TIMEOUT):
             return ExitCode.GATE_TIMEOUT
         return ExitCode.REJECTED
-
-    def raise_for_status(self) -> None:
-        """For library callers: raise the matching :mod:`jira_devops.errors` error unless ``allowed``."""
-        code = self.exit_code
-        if code == ExitCode.OK:
-            return
-        error: type[JiraDevopsError]
-        if code == ExitCode.GATE_BLOCKED:
-            error = GateBlockedError
-        elif code == ExitCode.GATE_TIMEOUT:
-            error = GateTimeoutError
-        else:
-            error = NotFoundError
-        raise error(self.message())
 
     def change_requests(self) -> list[ChangeRequest]:
         """The change requests Jira named for this gate."""
