@@ -166,7 +166,7 @@ class _Planner:
 
         last = find_last_deploy(self.settings, ci, self.repo.path, repository=self.repo)
         if last.base is None:
-            depth = getattr(last, "first_deploy_depth", None) or self.settings.first_deploy_depth or 1
+            depth = getattr(last, "first_deploy_depth", None) or self.settings.first_deploy_depth
             plan = CommitRange(tip=self.head, limit=min(depth, self.limit), text=short(self.head),
                                base_source=f"first deploy: {last.source}")
             plan.explanation.append(f"--since last-deploy: no earlier deployment found ({last.source}); "
@@ -245,7 +245,7 @@ class _Planner:
 
     def _deepen_until(self, reached: Callable[[], bool]) -> int:
         """Deepen the shallow clone below HEAD until ``reached()`` or ``--max-commits`` deep."""
-        done = self.repo.deepen_until(self.settings.remote or "origin", [self.head], reached, limit=self.limit)
+        done = self.repo.deepen_until(self.settings.remote, [self.head], reached, limit=self.limit)
         if done.failure:  # no remote, no network: use what is there
             self.deepen_failure = f"; {done.failure}"
         return done.fetched

@@ -11,17 +11,15 @@ from __future__ import annotations
 from jira_devops.errors import UsageError
 from jira_devops.settings import Settings
 
-DEFAULT_MAX_COMMITS = 5000
-
 
 def max_commits(settings: Settings) -> int:
     """``--max-commits``, checked: at least 1."""
-    value = settings.max_commits if settings.max_commits is not None else DEFAULT_MAX_COMMITS
+    value = settings.max_commits
     if value < 1:
         raise UsageError(f"{settings.describe_source('max_commits')} must be at least 1, got {value}")
     return value
 
 
 def deepens(settings: Settings) -> bool:
-    """Whether a shallow clone may be deepened (on unless ``--no-deepen``)."""
+    """Whether a shallow clone may be deepened: on unless ``--no-deepen`` (nobody saying is on)."""
     return settings.deepen is not False

@@ -101,11 +101,11 @@ def find_last_deploy(settings: Settings, ci: CiContext, repo_path: Optional[Path
     environment, environment_id = environment_of(settings, ci)
     repo = repository or _open(folder)
     head = _head(repo, folder, settings, ci)
-    remote = settings.remote or git_ref.DEFAULT_REMOTE
+    remote = settings.remote
     lookup = _Lookup(repo, settings, ci, environment, environment_id, head,
                      remote if repo.has_remote(remote) else None,
                      os.environ if environ is None else environ)
-    mode = settings.history or "auto"
+    mode = settings.history
     if mode != "auto" and mode not in HISTORY_PROVIDERS:
         raise UsageError(f"unknown deploy history {mode!r}", hint=f"use auto or one of {', '.join(HISTORY_PROVIDERS)}")
     names = HISTORY_PROVIDERS if mode == "auto" else (mode,)
@@ -198,7 +198,7 @@ def _place(lookup: _Lookup, answer: _Answer, warnings: list[str], *,
 
 
 def _first_deploy(lookup: _Lookup, looked: list[str], warnings: list[str]) -> LastDeploy:
-    depth = lookup.settings.first_deploy_depth or 1
+    depth = lookup.settings.first_deploy_depth
     if depth < 1:
         raise UsageError("--first-deploy-depth must be 1 or more")
     reason = "; ".join(looked) or "no deploy history was available"
@@ -216,7 +216,7 @@ def _first_deploy(lookup: _Lookup, looked: list[str], warnings: list[str]) -> La
 def _from_git_ref(lookup: _Lookup, chosen: bool) -> Optional[_Answer]:
     ref = git_ref.marker_ref(lookup.settings.ref_prefix, lookup.environment_id)
     if lookup.remote is None:
-        remote = lookup.settings.remote or git_ref.DEFAULT_REMOTE
+        remote = lookup.settings.remote
         marker = git_ref.Marker(lookup.repo.resolve_commit(ref), f"git ref {ref} in this clone, which has "
                                 f"no remote {remote!r}")
     else:
@@ -238,7 +238,7 @@ def _from_github(lookup: _Lookup, chosen: bool) -> Optional[_Answer]:
     register_secret(target.token)
     try:
         deployment = github.latest_successful_deployment(target, lookup.environment,
-                                                         timeout=lookup.settings.timeout or 30.0)
+                                                         timeout=lookup.settings.timeout)
     except github.GitHubHistoryError as error:
         return _Answer(None, f"GitHub deployments to {lookup.environment} could not be read",
                        [f"GitHub deploy history: {error}"])
@@ -264,7 +264,7 @@ def record_deploy(settings: Settings, ci: CiContext, sha: str, environment_id: s
     Outside a git repository nothing is recorded either; that is only worth a warning when recording
     was asked for explicitly.
     """
-    if settings.record is False or (settings.history or "auto") not in ("auto", "git-ref"):
+    if settings.record is False or settings.history not in ("auto", "git-ref"):
         return []
     folder = Path(settings.repo or ".")
     repo = Repository.find(folder)
@@ -276,5 +276,5 @@ def record_deploy(settings: Settings, ci: CiContext, sha: str, environment_id: s
     if commit is None:
         return [f"commit {sha} is not in this clone, so the deploy to {environment_id} was not recorded"]
     ref = git_ref.marker_ref(settings.ref_prefix, environment_id)
-    return git_ref.write_marker(repo, settings.remote or git_ref.DEFAULT_REMOTE, ref, commit,
+    return git_ref.write_marker(repo, settings.remote, ref, commit,
                                 ci_provider=ci.provider, environment=environment_id)
