@@ -50,9 +50,9 @@ def test_awaiting_is_polled_at_the_poll_interval_until_allowed(jira: respx.MockR
     assert outcome.polls == 4
     assert clock.sleeps == [7, 7, 7]
     assert outcome.waited == 21
-    kinds = [event.kind for event in events]
+    kinds = [event.event for event in events]
     assert kinds.count("change-request") == 1, "the change request link is shown once"
-    assert [event.status for event in events if event.kind == "status"] == ["awaiting", "allowed"]
+    assert [event.status for event in events if event.event == "status"] == ["awaiting", "allowed"]
 
 
 def test_not_found_at_first_is_polled_sooner_then_known(jira: respx.MockRouter, client: DevOpsClient,
@@ -165,7 +165,7 @@ def test_ctrl_c_reports_stopped_and_propagates(jira: respx.MockRouter, client: D
     with pytest.raises(KeyboardInterrupt):
         wait_for_gate(client, KEY, timeout=600, poll=5, clock=clock, sleep=interrupted_sleep,
                       progress=events.append)
-    assert events[-1].kind == "stopped"
+    assert events[-1].event == "stopped"
     assert events[-1].status == "awaiting"
 
 
@@ -176,7 +176,7 @@ def test_a_failed_poll_is_tried_again(jira: respx.MockRouter, client: DevOpsClie
     outcome = wait_for_gate(client, KEY, timeout=0.2, poll=5, clock=clock, sleep=clock.sleep,
                             progress=events.append)
     assert outcome.status == "allowed"
-    retry = [event for event in events if event.kind == "retry"]
+    retry = [event for event in events if event.event == "retry"]
     assert len(retry) == 1
     assert "connection failed" in (retry[0].text or "")
 
@@ -207,7 +207,7 @@ def test_each_poll_gets_a_fresh_request_deadline(jira: respx.MockRouter, client:
     events: list[GateEvent] = []
     outcome = wait_for_gate(client, KEY, timeout=30, poll=0.4, progress=events.append)
     assert outcome.status == "allowed"
-    assert [event.kind for event in events if event.kind == "retry"] == []
+    assert [event.event for event in events if event.event == "retry"] == []
 
 
 def test_check_gate_looks_once(jira: respx.MockRouter, client: DevOpsClient) -> None:

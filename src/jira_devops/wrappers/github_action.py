@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, TextIO
 from urllib.parse import quote
 
-from jira_devops.errors import ConfigError, ExitCode, JiraDevopsError, UsageError
+from jira_devops.errors import INTERRUPTED, ConfigError, ExitCode, JiraDevopsError, UsageError
 from jira_devops.settings import OPTIONS, Option, convert
 
 INPUT_PREFIX = "JIRA_DEVOPS_INPUT_"
@@ -158,7 +158,7 @@ def run_cli(arguments: list[str], env: Mapping[str, str], log: TextIO) -> CliRun
             exit_code = process.wait()
         except KeyboardInterrupt:  # the run was cancelled: the CLI got the signal too and stops cleanly
             process.wait()
-            return CliRun(ExitCode.INTERRUPTED, None, ["interrupted"])
+            return CliRun(INTERRUPTED, None, ["interrupted"])
         stdout.seek(0)
         text = stdout.read()
     result: Optional[dict[str, Any]] = None
