@@ -144,6 +144,7 @@ class TokenProvider:
             lambda timeout: self.http.post(url, json=body, timeout=timeout),
             deadline=self.deadline,
             what="token request",
+            sleep=self.connection.retry_sleep,
         )
         if response.status_code in (400, 401, 403):
             reason = _oauth_error(response)
