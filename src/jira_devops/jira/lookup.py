@@ -127,7 +127,7 @@ def build_key(settings: Settings, ci: CiContext, *, number_from_ci: bool = True)
 
 def deployment_key(settings: Settings, ci: CiContext, *, number_from_ci: bool = True) -> DeploymentKey:
     """The deployment the settings name; a :class:`UsageError` says which flag is missing."""
-    from jira_devops.jira.environments import slugify  # noqa: PLC0415
+    from jira_devops.environments import slugify  # noqa: PLC0415
 
     environment_id = settings.environment_id
     if not environment_id:

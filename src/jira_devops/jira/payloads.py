@@ -16,8 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 from jira_devops._version import __version__
 from jira_devops.ci import states as ci_states
 from jira_devops.ci.context import CiContext
+from jira_devops.environments import infer_environment_type, slugify
 from jira_devops.errors import UsageError
-from jira_devops.jira.environments import infer_environment_type, slugify
 from jira_devops.jira.models import (
     ENVIRONMENT_TYPES,
     ISSUE_KEY_PATTERN,
