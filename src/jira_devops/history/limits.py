@@ -21,5 +21,5 @@ def max_commits(settings: Settings) -> int:
 
 
 def deepens(settings: Settings) -> bool:
-    """Whether a shallow clone may be deepened: on unless ``--no-deepen`` (nobody saying is on)."""
-    return settings.deepen is not False
+    """Whether a shallow clone may be deepened (on unless ``--no-deepen``)."""
+    return settings.deepen

@@ -264,7 +264,7 @@ def record_deploy(settings: Settings, ci: CiContext, sha: str, environment_id: s
     Outside a git repository nothing is recorded either; that is only worth a warning when recording
     was asked for explicitly.
     """
-    if settings.record is False or settings.history not in ("auto", "git-ref"):
+    if settings.record is False or (settings.history) not in ("auto", "git-ref"):
         return []
     folder = Path(settings.repo or ".")
     repo = Repository.find(folder)
