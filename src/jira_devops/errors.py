@@ -85,18 +85,6 @@ class NotFoundError(JiraDevopsError):
     exit_code = ExitCode.REJECTED
 
 
-class GateBlockedError(JiraDevopsError):
-    """A deployment gate answered ``prevented`` or ``invalid``."""
-
-    exit_code = ExitCode.GATE_BLOCKED
-
-
-class GateTimeoutError(JiraDevopsError):
-    """A deployment gate did not decide within the allowed time."""
-
-    exit_code = ExitCode.GATE_TIMEOUT
-
-
 class GitError(JiraDevopsError):
     """Reading the git repository failed in a way the user must fix."""
 
