@@ -111,7 +111,8 @@ CASES: list[tuple[MakeEnv, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("make_env", "named_by"), CASES, ids=[case[1].split(" ")[0] if " " not in case[1] else "GITHUB_push_event" for case in CASES])
+@pytest.mark.parametrize(("make_env", "named_by"), CASES,
+                         ids=[case[1] if " " not in case[1] else "GITHUB_push_event" for case in CASES])
 def test_the_run_reads_every_commit_since_the_fork_from_the_branch_the_ci_names(
         tmp_path: Path, make_env: MakeEnv, named_by: str) -> None:
     fork = Fork(tmp_path)
