@@ -8,6 +8,7 @@ functions. This module imports only the standard library so that ``--help`` and 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -159,8 +160,21 @@ def _configure_logging(debug: bool) -> None:
     root.propagate = False
 
 
+def _tolerant_console() -> None:
+    """Never crash on a character the console cannot show (a cp1252 Windows console): escape it instead.
+
+    Machine-readable output is ASCII (JSON with ``\\u`` escapes), so only human text is ever escaped.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or detached stream: nothing to print to
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the CLI; returns the exit code."""
+    _tolerant_console()
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments == ["--version"]:  # what argparse would print, without building every command's parser
         print(f"{PROG} {__version__}")
