@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from jira_devops._version import __version__
 from jira_devops.cli.commands import COMMAND_MODULES
-from jira_devops.errors import ExitCode, JiraDevopsError, UsageError
+from jira_devops.errors import ExitCode, JiraDevopsError, MissingCredentialsError, UsageError
 
 if TYPE_CHECKING:
     from jira_devops.settings import Option, Settings
@@ -181,6 +181,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return ExitCode.OK
     debug = "--debug" in arguments
     settings: Optional[Settings] = None
+    command: Optional[str] = None
     try:
         parser, modules = build_parser()
         if not arguments:
@@ -194,7 +195,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command is None:
             parser.print_help()
             return ExitCode.USAGE
-        module = modules[args.command]
+        command = str(args.command)
+        module = modules[command]
         settings = resolve(args, module)
         debug = bool(settings.debug)
         _configure_logging(debug)
@@ -202,6 +204,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except JiraDevopsError as error:
         from jira_devops.redact import redact  # noqa: PLC0415
 
+        if isinstance(error, MissingCredentialsError) and settings is not None and settings.no_fail \
+                and not settings.gate:
+            return _skip_without_credentials(error, command, settings)
         softened = _soften(error.exit_code, settings)
         label = "error" if softened == error.exit_code else "warning"
         print(redact(f"{label}: {error.one_line()}"), file=sys.stderr)
@@ -239,6 +244,22 @@ def _soften(code: int, settings: Optional[Settings]) -> int:
         print(f"warning: exiting 0 instead of {code} because of --no-fail", file=sys.stderr)
         return ExitCode.OK
     return code
+
+
+def _skip_without_credentials(error: MissingCredentialsError, command: Optional[str], settings: Settings) -> int:
+    """``--no-fail`` without a site or credentials: nothing is sent, a warning says why, exit 0.
+
+    Pull requests from forks and Dependabot get no secrets (nor variables), so their builds would
+    otherwise fail on a report they could never send. With ``--json`` the result says it was skipped.
+    """
+    import json  # noqa: PLC0415
+
+    print(f"warning: skipped: {error.message}, so nothing was sent to Jira (pull requests from forks and "
+          "Dependabot get no secrets); exiting 0 because of --no-fail", file=sys.stderr)
+    if settings.json:
+        print(json.dumps({"command": command, "dryRun": False, "skipped": f"{error.message} (--no-fail)"},
+                         indent=2))
+    return ExitCode.OK
 
 
 def _print_traceback() -> None:

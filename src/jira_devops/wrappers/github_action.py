@@ -46,7 +46,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "keys": ("keys",),
 }
 OUTPUT_NAMES: tuple[str, ...] = (
-    "issue-keys", "accepted", "rejected", "unknown-issue-keys", "gate-status", "exit-code", "result-json",
+    "issue-keys", "accepted", "rejected", "unknown-issue-keys", "gate-status", "skipped", "exit-code", "result-json",
 )
 
 
@@ -207,6 +207,7 @@ def step_outputs(run: CliRun) -> dict[str, str]:
         "rejected": str(len(_list(result, "rejected"))),
         "unknown-issue-keys": ",".join(str(key) for key in _list(result, "unknownIssueKeys")),
         "gate-status": gate if isinstance(gate, str) else "",
+        "skipped": str(result.get("skipped") or ""),
         "exit-code": str(run.exit_code),
         "result-json": json.dumps(result, separators=(",", ":"), ensure_ascii=False) if run.result else "",
     }
