@@ -30,16 +30,14 @@ from jira_devops.errors import (
     UsageError,
 )
 from jira_devops.jira.lookup import DeploymentKey
+from jira_devops.settings import Settings
 
 if TYPE_CHECKING:
     from jira_devops.delivery.report import ReportResult
     from jira_devops.jira.client import DevOpsClient
     from jira_devops.jira.connection import Connection
     from jira_devops.jira.models import GateStatus
-    from jira_devops.settings import Settings
 
-DEFAULT_TIMEOUT = 30 * 60.0
-DEFAULT_POLL = 10.0
 NOT_FOUND_GRACE = 120.0  # how long a 404 still means "Jira has not registered the gate yet"
 FIRST_NOT_FOUND_DELAY = 1.0
 MAX_FAILED_POLLS = 3  # consecutive polls that may fail (after their own retries) before giving up
@@ -247,8 +245,8 @@ def wait_for_gate(
     client: DevOpsClient,
     key: DeploymentKey,
     *,
-    timeout: float = DEFAULT_TIMEOUT,
-    poll: float = DEFAULT_POLL,
+    timeout: float = Settings.gate_timeout,
+    poll: float = Settings.gate_poll,
     progress: Optional[Progress] = None,
     not_found_grace: float = NOT_FOUND_GRACE,
     reason_hint: Optional[str] = None,
@@ -363,8 +361,8 @@ class _Waiter:
 
 def gate_timing(settings: Settings) -> tuple[float, float]:
     """``(timeout, poll)`` in seconds from ``--gate-timeout`` and ``--gate-poll``, checked."""
-    timeout = DEFAULT_TIMEOUT if settings.gate_timeout is None else settings.gate_timeout
-    poll = DEFAULT_POLL if settings.gate_poll is None else settings.gate_poll
+    timeout = settings.gate_timeout
+    poll = settings.gate_poll
     if poll <= 0:
         raise UsageError(f"{settings.describe_source('gate_poll')} must be more than 0",
                          hint="e.g. --gate-poll 10s")

@@ -21,7 +21,6 @@ from jira_devops.errors import GitError, UsageError
 from jira_devops.history.git import Repository
 from jira_devops.settings import Settings
 
-DEFAULT_MAX_COMMITS = 5000
 LAST_DEPLOY = "last-deploy"
 SHALLOW_FIX = ("fetch the history: `fetch-depth: 0` on actions/checkout, `git fetch --unshallow`, "
                "or pass --deepen")
@@ -57,7 +56,7 @@ def short(sha: str) -> str:
 
 def max_commits(settings: Settings) -> int:
     """``--max-commits``, checked."""
-    value = settings.max_commits if settings.max_commits is not None else DEFAULT_MAX_COMMITS
+    value = settings.max_commits
     if value < 1:
         raise UsageError(f"{settings.describe_source('max_commits')} must be at least 1, got {value}")
     return value
@@ -174,7 +173,7 @@ class _Planner:
 
         last = find_last_deploy(self.settings, ci, self.repo.path)
         if last.base is None:
-            depth = getattr(last, "first_deploy_depth", None) or self.settings.first_deploy_depth or 1
+            depth = getattr(last, "first_deploy_depth", None) or self.settings.first_deploy_depth
             plan = CommitRange(tip=self.head, limit=min(depth, self.limit), text=short(self.head),
                                base_source=f"first deploy: {last.source}")
             plan.explanation.append(f"--since last-deploy: no earlier deployment found ({last.source}); "
@@ -252,7 +251,7 @@ class _Planner:
 
     def _deepen_until(self, reached: Callable[[], bool]) -> int:
         """Deepen the shallow clone in doubling steps until ``reached()`` or ``--max-commits`` deep."""
-        remote = self.settings.remote or "origin"
+        remote = self.settings.remote
         fetched = 0
         step = _FIRST_DEEPEN
         while fetched < self.limit and self.repo.is_shallow():

@@ -31,7 +31,6 @@ from jira_devops.settings import Settings
 __all__ = ["HISTORY_PROVIDERS", "RECORDED_STATES", "LastDeploy", "environment_of", "find_last_deploy", "record_deploy"]
 
 HISTORY_PROVIDERS: tuple[str, ...] = ("git-ref", "github", "ci")
-DEFAULT_MAX_COMMITS = 5000
 _COMMIT_ID = re.compile(r"^[0-9a-fA-F]{7,64}$")
 RECORDED_STATES: tuple[str, ...] = ("successful", "rolled_back")  # deployment states that change what runs
 
@@ -99,11 +98,11 @@ def find_last_deploy(settings: Settings, ci: CiContext, repo_path: Optional[Path
     repo = Path(repo_path or settings.repo or ".")
     environment, environment_id = environment_of(settings, ci)
     head = _head(repo, settings, ci)
-    remote = settings.remote or git_ref.DEFAULT_REMOTE
+    remote = settings.remote
     lookup = _Lookup(repo, settings, ci, environment, environment_id, head,
                      remote if reach.remote_exists(repo, remote) else None,
                      os.environ if environ is None else environ)
-    mode = settings.history or "auto"
+    mode = settings.history
     if mode != "auto" and mode not in HISTORY_PROVIDERS:
         raise UsageError(f"unknown deploy history {mode!r}", hint=f"use auto or one of {', '.join(HISTORY_PROVIDERS)}")
     names = HISTORY_PROVIDERS if mode == "auto" else (mode,)
@@ -164,7 +163,7 @@ def _place(lookup: _Lookup, answer: _Answer, warnings: list[str], *,
         return None, None
     settings = lookup.settings
     relation = reach.relate(lookup.repo, lookup.remote, sha, lookup.head, deepen=settings.deepen is not False,
-                            limit=settings.max_commits or DEFAULT_MAX_COMMITS)
+                            limit=settings.max_commits)
     short, head_short = sha[:7], lookup.head[:7]
     if relation.kind == reach.SAME:
         return LastDeploy(sha, f"{answer.source}; a redeploy: {env} already runs {short}"), None
@@ -191,7 +190,7 @@ def _place(lookup: _Lookup, answer: _Answer, warnings: list[str], *,
 
 
 def _first_deploy(lookup: _Lookup, looked: list[str], warnings: list[str]) -> LastDeploy:
-    depth = lookup.settings.first_deploy_depth or 1
+    depth = lookup.settings.first_deploy_depth
     if depth < 1:
         raise UsageError("--first-deploy-depth must be 1 or more")
     reason = "; ".join(looked) or "no deploy history was available"
@@ -209,7 +208,7 @@ def _first_deploy(lookup: _Lookup, looked: list[str], warnings: list[str]) -> La
 def _from_git_ref(lookup: _Lookup, chosen: bool) -> Optional[_Answer]:
     ref = git_ref.marker_ref(lookup.settings.ref_prefix, lookup.environment_id)
     if lookup.remote is None:
-        remote = lookup.settings.remote or git_ref.DEFAULT_REMOTE
+        remote = lookup.settings.remote
         marker = git_ref.Marker(reach.resolve_commit(lookup.repo, ref), f"git ref {ref} in this clone, which has "
                                 f"no remote {remote!r}")
     else:
@@ -231,7 +230,7 @@ def _from_github(lookup: _Lookup, chosen: bool) -> Optional[_Answer]:
     register_secret(target.token)
     try:
         deployment = github.latest_successful_deployment(target, lookup.environment,
-                                                         timeout=lookup.settings.timeout or 30.0)
+                                                         timeout=lookup.settings.timeout)
     except github.GitHubHistoryError as error:
         return _Answer(None, f"GitHub deployments to {lookup.environment} could not be read",
                        [f"GitHub deploy history: {error}"])
@@ -257,7 +256,7 @@ def record_deploy(settings: Settings, ci: CiContext, sha: str, environment_id: s
     Outside a git repository nothing is recorded either; that is only worth a warning when recording
     was asked for explicitly.
     """
-    if settings.record is False or (settings.history or "auto") not in ("auto", "git-ref"):
+    if settings.record is False or settings.history not in ("auto", "git-ref"):
         return []
     repo = Path(settings.repo or ".")
     if try_git(["rev-parse", "--git-dir"], repo) is None:
@@ -268,5 +267,5 @@ def record_deploy(settings: Settings, ci: CiContext, sha: str, environment_id: s
     if commit is None:
         return [f"commit {sha} is not in this clone, so the deploy to {environment_id} was not recorded"]
     ref = git_ref.marker_ref(settings.ref_prefix, environment_id)
-    return git_ref.write_marker(repo, settings.remote or git_ref.DEFAULT_REMOTE, ref, commit,
+    return git_ref.write_marker(repo, settings.remote, ref, commit,
                                 ci_provider=ci.provider, environment=environment_id)

@@ -15,9 +15,8 @@ from typing import Optional
 from jira_devops.errors import GitError, UsageError
 from jira_devops.history.deploys.reach import fetch_commit, remote_exists, resolve_commit
 from jira_devops.history.git import run_git, try_git
+from jira_devops.settings import DEFAULT_DEPLOY_REF_PREFIX
 
-DEFAULT_PREFIX = "refs/jira-devops/deploys"
-DEFAULT_REMOTE = "origin"
 PUSH_TIMEOUT_SECONDS = 60.0
 
 # What to grant so that a CI job may push the marker, by CI provider (see jira_devops.ci).
@@ -43,10 +42,10 @@ class Marker:
 
 def marker_ref(prefix: Optional[str], environment_id: str) -> str:
     """The marker's full ref name; a :class:`UsageError` when the prefix or the ID cannot form one."""
-    base = (prefix or DEFAULT_PREFIX).rstrip("/")
+    base = (prefix or DEFAULT_DEPLOY_REF_PREFIX).rstrip("/")
     if not base.startswith("refs/"):
         raise UsageError(f"deploy marker prefix {base!r} must start with 'refs/'",
-                         hint=f"use e.g. --ref-prefix {DEFAULT_PREFIX}")
+                         hint=f"use e.g. --ref-prefix {DEFAULT_DEPLOY_REF_PREFIX}")
     leaf = environment_id.strip()
     if not _valid_ref(f"{base}/{leaf}"):
         # IDs are free text in Jira; fold characters git refuses so the same ID always maps to one ref.
