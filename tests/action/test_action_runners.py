@@ -11,6 +11,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -82,6 +83,24 @@ def test_no_usable_python_says_what_was_tried_and_what_to_add(make_runner: Runne
     assert run.step("run").status == "skipped"
 
 
+def test_the_windows_launcher_py_dash_3_is_tried_after_python3_and_python(make_runner: RunnerFactory,
+                                                                          tmp_path: Path) -> None:
+    only = tmp_path / "launcher-bin"
+    _fake_python(only, "python3", "exit 9009")  # the Microsoft Store stub
+    _fake_python(only, "python", "exit 9009")
+    real = os.path.realpath(sys.executable)
+    _fake_python(only, "py", f'[ "$1" = -3 ] || exit 1\nshift\nexec "{real}" "$@"')
+    bash = shutil.which("bash")
+    assert bash is not None
+    (only / "bash").symlink_to(bash)
+    runner = make_runner()
+    runner.base_env["PATH"] = str(only)
+    run = runner.run({"command": "keys", "commit-keys": "false"})
+    assert run.outcome == "success", run.text()
+    assert os.path.realpath(run.step("locate").outputs["python"]) == real
+    assert run.outputs["issue-keys"] == "ABC-2"
+
+
 @pytest.mark.parametrize("missing", ["client-secret", "client-id"])
 def test_empty_credentials_with_fail_on_error_false_skip_the_report(make_runner: RunnerFactory,
                                                                      missing: str) -> None:
@@ -128,11 +147,12 @@ def test_without_git_the_run_says_in_one_line_that_commit_keys_are_unavailable(m
     assert json.loads(run.outputs["result-json"])["issueKeys"] == ["ABC-9", "ABC-2"]
 
 
-def _install(tool_cache: Path, venv: Path, temp: Path) -> subprocess.CompletedProcess[str]:
+def _install(tool_cache: Path, venv: Path, temp: Path, *, python: str = sys.executable,
+             path: Optional[str] = None) -> subprocess.CompletedProcess[str]:
     output = temp / "output"
     env = {**os.environ, "RUNNER_TOOL_CACHE": str(tool_cache), "GITHUB_ACTION_PATH": str(ACTION_DIR),
-           "GITHUB_OUTPUT": str(output)}
-    done = subprocess.run([sys.executable, str(SETUP), "install", str(venv)], env=env, capture_output=True,
+           "GITHUB_OUTPUT": str(output), **({"PATH": path} if path is not None else {})}
+    done = subprocess.run([python, str(SETUP), "install", str(venv)], env=env, capture_output=True,
                           text=True, timeout=300, check=False)
     done.stdout += "".join(f"\noutput {name}={value}" for name, value in read_outputs(output).items())
     return done
@@ -179,3 +199,42 @@ def test_a_half_made_environment_is_replaced_and_a_complete_one_kept(tmp_path: P
     assert publish(late, final) is False  # another job finished first: its copy stays, ours goes
     assert not late.exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["env"]
+
+
+def _path_without_uv() -> str:
+    return os.pathsep.join(entry for entry in os.environ["PATH"].split(os.pathsep)
+                           if entry and not (Path(entry) / "uv").exists())
+
+
+def _imports_the_dependencies(venv: Path) -> str:
+    check = subprocess.run([str(venv / "bin" / "python"), "-c", "import httpx, pydantic, yaml, git; print('ok')"],
+                           capture_output=True, text=True, timeout=60, check=False)
+    return check.stdout.strip() or check.stderr
+
+
+def test_without_uv_on_the_path_the_locked_uv_is_fetched_once_into_the_tool_cache(tmp_path: Path) -> None:
+    tool_cache = tmp_path / "tool-cache"
+    path = _path_without_uv()
+    first = _install(tool_cache, tool_cache / "jira-devops" / "env-a", tmp_path, path=path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert any(line.startswith("installed with uv in ") for line in first.stdout.splitlines()), first.stdout
+    [fetched] = (tool_cache / "jira-devops").glob("uv-*")
+    assert (fetched / ".complete").is_file()
+    assert _imports_the_dependencies(tool_cache / "jira-devops" / "env-a") == "ok"
+    second = _install(tool_cache, tool_cache / "jira-devops" / "env-b", tmp_path, path=path)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert list((tool_cache / "jira-devops").glob("uv-*")) == [fetched]  # fetched once, reused
+
+
+def test_an_interpreter_without_pip_and_no_uv_installs_with_pip_in_the_environment(tmp_path: Path) -> None:
+    bare = tmp_path / "bare-python"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True, timeout=120)
+    tool_cache = tmp_path / "tool-cache"
+    venv = tool_cache / "jira-devops" / "env"
+    done = _install(tool_cache, venv, tmp_path, python=str(bare / "bin" / "python"), path=_path_without_uv())
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert "uv could not be fetched: pip installs the dependencies instead" in lines
+    assert any(line.startswith("installed with pip in ") for line in lines), done.stdout
+    assert _imports_the_dependencies(venv) == "ok"
+    assert sorted(path.name for path in venv.parent.iterdir()) == ["env"]  # the failed uv fetch left nothing
