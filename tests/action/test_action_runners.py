@@ -238,3 +238,21 @@ def test_an_interpreter_without_pip_and_no_uv_installs_with_pip_in_the_environme
     assert any(line.startswith("installed with pip in ") for line in lines), done.stdout
     assert _imports_the_dependencies(venv) == "ok"
     assert sorted(path.name for path in venv.parent.iterdir()) == ["env"]  # the failed uv fetch left nothing
+
+
+def test_the_key_follows_the_lock_and_the_interpreter_not_the_source(tmp_path: Path) -> None:
+    from jira_devops.wrappers.github_setup import environment_key, locate
+
+    lock = (ACTION_DIR / "requirements" / "runtime.txt").read_bytes()
+    other_release = tmp_path / "other-release"  # another version of the action's code, the same lock
+    (other_release / "requirements").mkdir(parents=True)
+    (other_release / "requirements" / "runtime.txt").write_bytes(lock)
+    environ = {"RUNNER_TOOL_CACHE": str(tmp_path / "tools")}
+    assert locate(other_release, environ)["key"] == locate(ACTION_DIR, environ)["key"]
+    assert environment_key(lock) == environment_key(lock)
+    assert environment_key(lock + b"# another pin\n") != environment_key(lock)
+    other = subprocess.run([sys.executable, "-I", "-c",
+                            f"import sys; sys.path.insert(0, {str(SETUP.parent)!r}); sys.executable = '/other/python'; "
+                            "import github_setup; print(github_setup.environment_key(sys.stdin.buffer.read()))"],
+                           input=lock, capture_output=True, timeout=60, check=True)
+    assert other.stdout.decode().strip() != environment_key(lock)

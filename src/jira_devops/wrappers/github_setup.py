@@ -36,6 +36,8 @@ TITLE = "jira-devops"
 COMPLETE = ".complete"  # written last inside an environment; a folder without it is never used
 RUNTIME_LOCK = Path("requirements", "runtime.txt")
 UV_LOCK = Path("requirements", "uv.txt")
+# Part of the key: raise it when what goes into an environment changes in a way the lock does not show.
+LAYOUT = "1"
 
 
 class SetupError(Exception):
@@ -45,7 +47,7 @@ class SetupError(Exception):
 def environment_key(lock: bytes) -> str:
     """The key of the environment for ``lock`` and this interpreter (its path, version and platform)."""
     digest = hashlib.sha256(lock)
-    for part in (os.path.realpath(sys.executable), sys.version, sys.platform, platform.machine()):
+    for part in (LAYOUT, os.path.realpath(sys.executable), sys.version, sys.platform, platform.machine()):
         digest.update(b"\0" + part.encode())
     return digest.hexdigest()[:20]
 
