@@ -109,6 +109,8 @@ def test_the_page_refreshes_as_reports_arrive(emulator: RunningEmulator, tmp_pat
     assert "staging" in _text(_article(dom, "OPS-9"))
     later = httpx.get(f"{emulator.url}/_page/panels").json()
     assert later["revision"] > first["revision"] and "OPS-9" in later["html"] and "OPS-9" not in first["html"]
+    unchanged = httpx.get(f"{emulator.url}/_page/panels", params={"since": str(later["revision"])}).json()
+    assert unchanged == {"revision": later["revision"]}, "no news: nothing rendered"
     api.close()
 
 

@@ -37,7 +37,8 @@ grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:18px}.issue{backgr
 box-shadow:0 1px 2px rgba(9,30,66,.25);padding:14px 18px}.issue h2{margin:0 0 4px;font-size:17px}
 .summary{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0 10px}.summary span{background:#ebecf0;
 border-radius:3px;padding:1px 8px;font-size:12px}section h3{font-size:11px;text-transform:uppercase;
-letter-spacing:.04em;color:#5e6c84;margin:12px 0 4px}table{width:100%;border-collapse:collapse}
+letter-spacing:.04em;color:#5e6c84;margin:12px 0 4px}table{width:100%;border-collapse:collapse;
+table-layout:fixed}td:first-child{width:120px;overflow-wrap:anywhere}td.when{width:120px}
 td{padding:4px 6px 4px 0;vertical-align:top;border-top:1px solid #ebecf0}td.when{color:#5e6c84;
 white-space:nowrap;text-align:right;font-size:12px}.sub{color:#5e6c84;font-size:12px}.lozenge{display:inline-block;
 border-radius:3px;padding:0 5px;font-size:11px;font-weight:700;text-transform:uppercase;white-space:nowrap;
@@ -51,7 +52,7 @@ text-align:center;color:#5e6c84;padding:60px}
 _SCRIPT = """
 (function(){var revision=%d;function stamp(){document.getElementById('live').textContent=
 'live \\u00b7 updated '+new Date().toLocaleTimeString();}function poll(){fetch('/_page/panels?since='+revision,
-{cache:'no-store'}).then(function(r){return r.json();}).then(function(d){if(d.revision!==revision){
+{cache:'no-store'}).then(function(r){return r.json();}).then(function(d){if(d.html!==undefined&&d.revision!==revision){
 revision=d.revision;document.getElementById('panels').innerHTML=d.html;stamp();}}).catch(function(){})
 .then(function(){setTimeout(poll,%d);});}stamp();setTimeout(poll,%d);})();
 """

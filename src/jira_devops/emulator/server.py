@@ -231,6 +231,8 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/_page/panels":
             if method != "GET":
                 return Answer(405, error_array("Use GET"))
+            if dict(query).get("since") == str(emulator.state.revision):
+                return Answer(200, {"revision": emulator.state.revision})  # nothing new: nothing to render
             revision, html = render_panels(emulator.state)
             return Answer(200, {"revision": revision, "html": html})
         segments = [unquote(part) for part in path.split("/")[1:]]
