@@ -237,8 +237,8 @@ class Settings:
     since_tag: Optional[str] = _setting("str", "search from the newest tag matching this glob before HEAD",
                                         _KEYS, metavar="GLOB")
     max_commits: int = _setting("int", "read at most this many commits", _KEYS, 5000, metavar="N")
-    deepen: Optional[bool] = _setting("bool", "in a shallow clone, fetch just enough history to reach the base",
-                                      _KEYS, default_text="on for deploy history, off for build ranges")
+    deepen: bool = _setting("bool", "in a shallow clone, fetch just enough history to reach the base", _KEYS,
+                            True)
     repo: Optional[str] = _setting("str", "path of the git repository", _KEYS,
                                    default_text="the current directory", metavar="PATH", **_TRUSTED_ONLY)
     # --- deploy history -------------------------------------------------------------------------------

@@ -33,7 +33,6 @@ from jira_devops.jira.lookup import DeploymentKey
 from jira_devops.settings import Settings
 
 if TYPE_CHECKING:
-    from jira_devops.delivery.report import ReportResult
     from jira_devops.jira.client import DevOpsClient
     from jira_devops.jira.connection import Connection
     from jira_devops.jira.models import GateStatus
@@ -369,8 +368,8 @@ def gate_timing(settings: Settings) -> tuple[float, float]:
     return timeout, poll
 
 
-def _unknown_services(result: ReportResult) -> Optional[str]:
-    services = [str(value) for association in result.unknown_associations
+def _unknown_services(unknown_associations: Sequence[Mapping[str, Any]]) -> Optional[str]:
+    services = [str(value) for association in unknown_associations
                 if association.get("associationType") == "serviceIdOrKeys"
                 for value in association.get("values") or []]
     if not services:
@@ -378,25 +377,27 @@ def _unknown_services(result: ReportResult) -> Optional[str]:
     return f"Jira does not know the service {', '.join(services)} (check --service-id)"
 
 
-def gate_reported_deployment(connection: Connection, settings: Settings, result: ReportResult, *,
-                             progress: Optional[Progress] = None) -> None:
-    """Wait on the gate of the deployment ``result`` just submitted and fold the outcome into it."""
+@dataclass(frozen=True)
+class GateReport:
+    """What waiting on a reported deployment's gate produced: the outcome (``None`` when there was no
+    gate to wait for, and ``note`` says why) and the requests it took."""
+
+    outcome: Optional[GateOutcome]
+    requests: int = 0
+    note: Optional[str] = None
+
+
+def gate_reported_deployment(connection: Connection, settings: Settings, accepted: Sequence[Mapping[str, Any]],
+                             unknown_associations: Sequence[Mapping[str, Any]], *,
+                             progress: Optional[Progress] = None) -> GateReport:
+    """Wait on the gate of the deployment Jira just ``accepted`` (see :func:`wait_for_gate`)."""
     from jira_devops.jira.client import DevOpsClient  # noqa: PLC0415 - httpx only when waiting
 
-    if not result.accepted:
-        result.notes.append("no gate to wait for: Jira did not accept the deployment")
-        return
-    key = DeploymentKey.from_api(result.accepted[0])
+    if not accepted:
+        return GateReport(None, note="no gate to wait for: Jira did not accept the deployment")
+    key = DeploymentKey.from_api(dict(accepted[0]))
     timeout, poll = gate_timing(settings)
     with DevOpsClient.open(connection) as client:
-        try:
-            outcome = wait_for_gate(
-                client, key, timeout=timeout, poll=poll, progress=progress,
-                reason_hint=_unknown_services(result),
-            )
-        finally:
-            result.requests += client.requests
-    result.gate_status = outcome.status
-    result.gate_details = outcome.details
-    result.gate_message = outcome.message()
-    result.gate_exit_code = outcome.exit_code
+        outcome = wait_for_gate(client, key, timeout=timeout, poll=poll, progress=progress,
+                                reason_hint=_unknown_services(unknown_associations))
+        return GateReport(outcome, client.requests)
