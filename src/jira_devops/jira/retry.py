@@ -28,6 +28,7 @@ from tenacity import (
 )
 
 from jira_devops.errors import UnreachableError
+from jira_devops.jira.http import untrusted_certificate
 
 log = logging.getLogger("jira_devops.jira.retry")
 
@@ -130,7 +131,13 @@ def send_with_retries(
     def attempt() -> httpx.Response:
         nonlocal attempts
         attempts += 1
-        response = send(deadline.request_timeout())
+        try:
+            response = send(deadline.request_timeout())
+        except httpx.ConnectError as error:
+            refused = untrusted_certificate(error, what)
+            if refused is not None:
+                raise refused from None  # trying again cannot change the certificate
+            raise
         if is_retryable_status(response.status_code):
             raise RetryableResponse(response)
         return response

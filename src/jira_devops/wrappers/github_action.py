@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "deploy": ("report-deploy",),
     "gate": ("gate-status", "--wait"),
     "keys": ("keys",),
+    "check": ("check",),
 }
 OUTPUT_NAMES: tuple[str, ...] = (
     "issue-keys", "accepted", "rejected", "unknown-issue-keys", "gate-status", "skipped", "exit-code", "result-json",
