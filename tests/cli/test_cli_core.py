@@ -20,7 +20,8 @@ def test_dry_run_prints_exactly_the_request_bodies(cli: Cli, repo: Path) -> None
     done = cli("report-build", "--dry-run", *BUILD_FLAGS, cwd=repo)
     assert done.returncode == 0, done.stderr
     body = json.loads(done.stdout)
-    assert set(body) == {"builds", "providerMetadata"}
+    assert set(body) == {"builds", "properties", "providerMetadata"}
+    assert body["properties"] == {"source": "jira-devops", "pipeline": "acme/app"}
     build = body["builds"][0]
     assert build["issueKeys"] == ["ABC-12", "OPS-7"]
     assert build["pipelineId"] == "acme/app"

@@ -392,6 +392,32 @@ def deployment_item(settings: Settings, ci: CiContext, git: GitFacts, keys: list
     return Prepared(deployment, fit.warnings, notes)
 
 
+DEFAULT_PROPERTY_SOURCE = ("source", "jira-devops")
+
+
+def with_default_properties(given: Optional[dict[str, str]], items: list[Any]) -> dict[str, str]:
+    """The properties to send with ``items``: the given ones, then ``source: jira-devops`` and the pipeline.
+
+    The defaults let ``delete --property source=jira-devops`` (or ``pipeline=<id>``) find every item this
+    tool reported without anyone having set a property. A given property of the same key wins, and the
+    defaults only fill the room Jira leaves (at most 5); the pipeline is set when all items share one.
+    """
+    properties = dict(given or {})
+    pipelines = {_pipeline_id(item) for item in items}
+    defaults = [DEFAULT_PROPERTY_SOURCE]
+    if len(pipelines) == 1 and None not in pipelines:
+        defaults.append(("pipeline", str(next(iter(pipelines)))[:MAX_TEXT]))
+    for key, value in defaults:
+        if key not in properties and len(properties) < MAX_PROPERTIES:
+            properties[key] = value
+    return properties
+
+
+def _pipeline_id(item: Any) -> Optional[str]:
+    pipeline = getattr(item, "pipeline", None)
+    return getattr(pipeline, "id", None) if pipeline is not None else getattr(item, "pipelineId", None)
+
+
 def request_bodies(kind: str, items: list[Any], properties: Optional[dict[str, str]]) -> list[dict[str, Any]]:
     """The bulk request bodies for ``items``: at most 100 per request, each with the provider and properties."""
     from jira_devops.jira.models import SubmitBuildsRequest, SubmitDeploymentsRequest  # noqa: PLC0415
@@ -399,12 +425,13 @@ def request_bodies(kind: str, items: list[Any], properties: Optional[dict[str, s
     bodies: list[dict[str, Any]] = []
     for start in range(0, len(items), MAX_ITEMS_PER_REQUEST):
         chunk = items[start:start + MAX_ITEMS_PER_REQUEST]
+        chunk_properties = with_default_properties(properties, chunk)
         request: Any
         if kind == "builds":
-            request = SubmitBuildsRequest(builds=chunk, properties=properties,
+            request = SubmitBuildsRequest(builds=chunk, properties=chunk_properties,
                                           providerMetadata={"product": PRODUCT})
         else:
-            request = SubmitDeploymentsRequest(deployments=chunk, properties=properties,
+            request = SubmitDeploymentsRequest(deployments=chunk, properties=chunk_properties,
                                                providerMetadata={"product": PRODUCT})
         bodies.append(request.to_json_dict())
     return bodies
