@@ -79,7 +79,7 @@ def test_release_checks_the_jenkins_lock_before_publishing_and_moves_the_major_t
     jobs = workflow["jobs"]
     build = [str(step.get("run", "")) for step in _steps(jobs["build"])]
     assert any("uv build --sdist --wheel" in run for run in build)
-    assert any(run.strip() == "python scripts/jenkins_lock.py --check" for run in build)
+    assert any(run.strip() == "python scripts/jenkins_lock.py --check dist/*.whl" for run in build)
     assert not any("SOURCE_DATE_EPOCH" in run for run in build)
     assert jobs["pypi"]["needs"] == "build"
     assert jobs["pypi"]["permissions"] == {"id-token": "write"}
