@@ -138,9 +138,9 @@ def test_version_alone_answers_before_the_settings_and_commands_are_imported() -
 
 
 def test_help_names_every_exit_code() -> None:
-    from jira_devops.cli.app import INTERNAL_ERROR, build_parser
+    from jira_devops.cli.app import build_parser
+    from jira_devops.errors import INTERNAL_ERROR, INTERRUPTED
 
     epilog = " ".join((build_parser()[0].epilog or "").split())
-    codes = {value for name, value in vars(ExitCode).items() if not name.startswith("_") and isinstance(value, int)}
-    for code in sorted(codes | {INTERNAL_ERROR}):
+    for code in sorted({*map(int, ExitCode), INTERNAL_ERROR, INTERRUPTED}):
         assert f" {code} " in f" {epilog}", code

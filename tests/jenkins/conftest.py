@@ -33,7 +33,8 @@ def jenkins_outcomes(request: pytest.FixtureRequest,
                      tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Outcome]]:
     """Every scenario of the requesting module's ``BOOK``, run in one groovy process."""
     if not groovy_available():
-        pytest.skip("groovy (Debian's package) and a JDK are needed to run the Jenkins library")
+        pytest.fail("groovy (Debian's package) and a JDK are needed to run the Jenkins library tests: "
+                    "apt-get install groovy (and set JAVA_HOME)", pytrace=False)
     book: ScenarioBook = request.module.BOOK
     release: Optional[ReleasedLibrary] = request.getfixturevalue("release") if book.released else None
     library = release.path if release else LIBRARY

@@ -75,10 +75,6 @@ class KeyRule:
             found = [m.group(self.group) for m in self.text_pattern.finditer(text)]
         return self._finish([key for key in found if key])
 
-    def find_in_message(self, message: bytes) -> list[str]:
-        """The keys in a raw commit message (bytes in whatever encoding the commit used)."""
-        return [key if isinstance(key, str) else key.decode("ascii") for key in self.commit_finder()(message)]
-
     def commit_finder(self) -> Callable[[bytes], Sequence[Union[str, bytes]]]:
         """The fastest function giving the keys of a raw message: ASCII bytes for the built-in rules
         (already upper-cased), text for custom rules."""
@@ -113,8 +109,12 @@ class KeyRule:
         return keys
 
     def is_key(self, text: str) -> bool:
-        """Whether ``text`` is exactly one key under this rule."""
-        return self.find(text) == [text.upper() if self.upper else text]
+        """Whether ``text`` names exactly one key: the whole of it for the built-in rules, one match for a
+        custom rule (whose group may be a part of the text)."""
+        keys = self.find(text)
+        if self.custom:
+            return len(keys) == 1
+        return keys == [text.upper() if self.upper else text]
 
 
 def _decode(message: bytes) -> str:
