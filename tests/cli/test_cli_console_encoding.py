@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cli.conftest import clean_environ
+from support.cli import clean_environment
 
 BUILD_FLAGS = ("--state", "successful", "--build-number", "4", "--url", "https://ci.example.com/4", "--ci",
                "generic")
@@ -19,7 +19,7 @@ NAMES = ("Déploiement", "Build ✓", "ビルド 🚀")
 
 
 def _cp1252_cli(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
-    environ = {**clean_environ(), "PYTHONIOENCODING": "cp1252", **env}
+    environ = {**clean_environment(), "PYTHONIOENCODING": "cp1252", **env}
     return subprocess.run([sys.executable, "-m", "jira_devops", *args], cwd=cwd, env=environ,
                           capture_output=True, timeout=60, check=False)
 

@@ -10,9 +10,8 @@ from typing import Optional
 
 import pytest
 
-from cli.conftest import clean_environ
 from jira_devops.errors import ExitCode
-from support.cli import OUTPUTS
+from support.cli import OUTPUTS, clean_environment
 
 BUILD = ("report-build", "--ci", "generic", "--state", "successful", "--build-number", "4",
          "--url", "https://ci.example.com/4")
@@ -25,7 +24,7 @@ CREDENTIALS = {"JIRA_SITE": "acme", "JIRA_CLIENT_ID": "ci-client", "JIRA_CLIENT_
 
 def _run(repo: Path, tmp_path: Path, *args: str, env: Optional[dict[str, str]] = None
          ) -> subprocess.CompletedProcess[str]:
-    environ = {**clean_environ(), "JIRA_DEVOPS_CACHE_DIR": str(tmp_path / "cache"),
+    environ = {**clean_environment(), "JIRA_DEVOPS_CACHE_DIR": str(tmp_path / "cache"),
                "JIRA_DEVOPS_OUTBOX": str(tmp_path / "outbox"), **(env or {})}
     done = subprocess.run([sys.executable, "-m", "jira_devops", *args], cwd=repo, env=environ,
                           capture_output=True, text=True, timeout=60, check=False)
