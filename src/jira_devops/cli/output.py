@@ -45,8 +45,8 @@ class Printer:
             print(redact(f"note: {text}"), file=self.err)
 
     def json(self, data: Any) -> None:
-        """One JSON document on stdout."""
-        print(redact(json.dumps(data, indent=2, ensure_ascii=False)), file=self.out)
+        """One JSON document on stdout, ASCII only (``\\u`` escapes), so any console encoding carries it."""
+        print(redact(json.dumps(data, indent=2)), file=self.out)
 
     def report(self, result: ReportResult) -> None:
         """Print a report's result in the chosen form."""

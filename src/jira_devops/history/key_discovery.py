@@ -164,8 +164,9 @@ def _open_repository(settings: Settings, folder: Path, warnings: list[str]) -> O
             raise NotARepositoryError(f"{settings.describe_source(chosen[0])} needs a git repository, but "
                                       f"{error.message}", hint=error.hint) from None
         if settings.commit_keys is not False:
-            warnings.append(f"{error.message}, so no commit messages were read (pass --repo, or name the "
-                            "keys with --issue-key)")
+            fix = "install git in the job's image" if "not installed" in error.message else "pass --repo"
+            warnings.append(f"{error.message}, so no commit messages were read ({fix}, or name the keys with "
+                            "--issue-key)")
         return None
 
 

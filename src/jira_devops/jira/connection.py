@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import Callable, Optional
 from urllib.parse import urlsplit
 
-from jira_devops.errors import ConfigError, UsageError
+from jira_devops.errors import ConfigError, MissingCredentialsError, UsageError
 from jira_devops.jira.sites import for_site, normalise_site, site_names
-
-__all__ = ["Connection", "connection_from_settings", "normalise_api_url", "normalise_site", "read_secret"]
 from jira_devops.redact import register_secret
 from jira_devops.settings import DEFAULT_API_URL, Settings
 
@@ -101,15 +99,15 @@ def connection_from_settings(settings: Settings) -> Connection:
             raise ConfigError(f"cloud ID {cloud_id!r} is not a UUID",
                               hint="copy it from https://<site>.atlassian.net/_edge/tenant_info") from None
     if cloud_id is None and site_url is None and api_url == DEFAULT_API_URL:
-        raise ConfigError("no Jira site given", hint="set JIRA_SITE or --site, or JIRA_CLOUD_ID")
+        raise MissingCredentialsError("no Jira site given", hint="set JIRA_SITE or --site, or JIRA_CLOUD_ID")
     client_id = (settings.client_id or "").strip()
     if not client_id:
-        raise ConfigError("no OAuth client ID given",
-                          hint="set JIRA_CLIENT_ID or --client-id from the site's OAuth credentials")
+        raise MissingCredentialsError("no OAuth client ID given",
+                                      hint="set JIRA_CLIENT_ID or --client-id from the site's OAuth credentials")
     secret = read_secret(settings)
     if not secret:
-        raise ConfigError("no OAuth client secret given",
-                          hint="set JIRA_CLIENT_SECRET or --client-secret-file; it is never a flag")
+        raise MissingCredentialsError("no OAuth client secret given",
+                                      hint="set JIRA_CLIENT_SECRET or --client-secret-file; it is never a flag")
     cache_dir = Path(settings.cache_dir).expanduser() if settings.cache_dir else None
     if settings.timeout is not None and settings.timeout <= 0:
         raise UsageError(f"{settings.describe_source('timeout')} must be more than 0", hint="e.g. --timeout 90s")
