@@ -29,6 +29,7 @@ from jira_devops.errors import (
     NotFoundError,
     UnreachableError,
 )
+from jira_devops.jira.bounded import MisbehavingServerError
 from jira_devops.jira.payloads import GATING_COMMAND
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def flush_outbox(client: DevOpsClient, box: Outbox, destination: Destination, *,
             result.waiting = len(box.pending()[0])
             return result
         result.expired = box.expire()
-        entries, result.problems = box.pending()
+        entries, result.problems = box.pending_setting_aside()
         mine = [entry for entry in entries if entry.destination.matches(destination)]
         result.other_destinations = len(entries) - len(mine)
         try:
@@ -194,7 +195,7 @@ def keep_undelivered(box: Optional[Outbox], connection: Connection, result: Repo
     result.outboxed += len(bodies)
     then = ("fix the credentials, then run 'jira-devops flush'" if isinstance(error, AuthError)
             else "the next report from here, or 'jira-devops flush', delivers it")
-    what = error.message if isinstance(error, AuthError) else f"Jira could not be reached ({error.message})"
+    what = _what_failed(error)
     result.undelivered = type(error)(f"{what}; kept {len(bodies)} request(s) in the outbox {box.directory}",
                                      hint=then)
 
@@ -213,11 +214,19 @@ def not_kept_gated(result: ReportResult, bodies: list[dict[str, Any]], error: Un
     for, long after the pipeline stopped; so the run fails (4, or 3 for refused credentials) and the
     deployment step is to be run again.
     """
-    what = error.message if isinstance(error, AuthError) else f"Jira could not be reached ({error.message})"
+    what = _what_failed(error)
     result.undelivered = type(error)(
         f"{what}; the gated deployment was not reported and is not kept in the outbox ({len(bodies)} "
         "request(s)), so no gate was asked",
         hint="do not deploy; run the deployment step again once Jira can be reached")
+
+
+def _what_failed(error: Undelivered) -> str:
+    if isinstance(error, AuthError):
+        return error.message
+    if isinstance(error, MisbehavingServerError):
+        return f"Jira's answer was not one it gives ({error.message})"
+    return f"Jira could not be reached ({error.message})"
 
 
 def destination_of(connection: Connection) -> Destination:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import stat
 import time
@@ -20,6 +21,7 @@ from typing import Any, Optional
 import httpx
 
 from jira_devops.errors import AuthError, ConfigError, UnreachableError
+from jira_devops.jira.bounded import fetch, parse_json
 from jira_devops.jira.connection import Connection
 from jira_devops.jira.retry import Deadline, send_with_retries
 from jira_devops.private_files import ensure_private_dir, owned_by_another_user, write_private_file
@@ -30,6 +32,7 @@ log = logging.getLogger("jira_devops.jira.auth")
 AUDIENCE = "api.atlassian.com"
 REFRESH_MARGIN_SECONDS = 120
 DEFAULT_EXPIRES_IN = 3600
+MAX_EXPIRES_IN = 24 * 3600  # a longer claim is capped: a cached token is re-fetched at least daily
 
 
 def default_cache_dir() -> Path:
@@ -124,6 +127,7 @@ class TokenProvider:
             self.cache = TokenCache(connection.cache_dir or default_cache_dir(), connection)
         self.state = self.cache.load() if self.cache else CachedCredentials()
         self.token_requests = 0
+        self.single_use = False  # the token in hand must not be cached (its lifetime made no sense)
 
     def token(self) -> str:
         """A token valid for a while yet; from the cache when possible."""
@@ -143,7 +147,7 @@ class TokenProvider:
         log.debug("POST %s (client credentials for client %s)", url, self.connection.client_id)
         self.token_requests += 1
         response = send_with_retries(
-            lambda timeout: self.http.post(url, json=body, timeout=timeout),
+            lambda timeout: fetch(self.http, "POST", url, json=body, timeout=timeout),
             deadline=self.deadline,
             what="token request",
         )
@@ -157,16 +161,24 @@ class TokenProvider:
             raise UnreachableError(f"token request answered HTTP {response.status_code}",
                                    hint="try again later")
         try:
-            data = response.json()
-            token = str(data["access_token"])
-            expires_in = float(data.get("expires_in") or DEFAULT_EXPIRES_IN)
-        except (ValueError, KeyError, TypeError):
+            data = parse_json(response.content)
+            token = data["access_token"]
+            if not isinstance(token, str) or not token.strip():
+                raise TypeError("no token")
+            expires_in = token_lifetime(data.get("expires_in"))
+        except (ValueError, KeyError, TypeError, AttributeError):
             raise UnreachableError("the token endpoint answered without an access token",
                                    hint="check --api-url points at the Atlassian API") from None
         register_secret(token)
         self.state.access_token = token
+        if expires_in is None:
+            # A lifetime that is zero, negative or not a number: use the token for this run, never cache it.
+            self.state.expires_at = float("inf")
+            self.single_use = True
+            return token
         # A short-lived token keeps a proportionate margin, so it is not fetched again on every request.
         self.state.expires_at = time.time() + expires_in - min(REFRESH_MARGIN_SECONDS, expires_in / 4)
+        self.single_use = False
         if self.cache:
             self.cache.save(self.state)
         return token
@@ -178,13 +190,28 @@ class TokenProvider:
     def remember_cloud_id(self, key: str, cloud_id: str) -> None:
         """Remember a cloud ID for a tenant_info URL in the cache."""
         self.state.cloud_ids[key] = cloud_id
-        if self.cache:
+        if self.cache and not self.single_use:
             self.cache.save(self.state)
+
+
+def token_lifetime(value: Any) -> Optional[float]:
+    """Seconds a token lives from the answer's ``expires_in``; ``None`` when it is 0, negative, inf or NaN.
+
+    A missing value means Atlassian's usual hour.
+    """
+    if value is None or value == "":
+        return float(DEFAULT_EXPIRES_IN)
+    if isinstance(value, bool):
+        return None
+    seconds = float(value)  # ValueError/TypeError: the answer is malformed
+    if not math.isfinite(seconds) or seconds <= 0:
+        return None
+    return min(seconds, MAX_EXPIRES_IN)
 
 
 def _oauth_error(response: httpx.Response) -> str:
     try:
-        data = response.json()
+        data = parse_json(response.content)
     except ValueError:
         return f"HTTP {response.status_code}"
     if isinstance(data, dict):
