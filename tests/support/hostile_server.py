@@ -1,7 +1,8 @@
 """A hostile stand-in for the Atlassian API on loopback: the first path segment picks how it misbehaves.
 
 Point ``--api-url`` at ``<url>/<mode>``: the token endpoint and tenant_info answer normally (unless the
-mode names them), and every Builds/Deployments request gets the misbehaviour. Modes:
+mode names them), and every Builds/Deployments request gets the misbehaviour; ``override`` switches the
+misbehaviour of a running server whatever the URL says (for a flush to the same site). Modes:
 
 ``ok``            202 with every build accepted (the control case)
 ``drip``          202 with ``Content-Length: 100000``, one byte every ``DRIP_SECONDS``
@@ -15,6 +16,7 @@ mode names them), and every Builds/Deployments request gets the misbehaviour. Mo
 ``teapot``        418
 ``garbage``       202 with bytes that are not JSON
 ``wrong-shape``   202 with JSON of the wrong shape
+``inject``        202 rejecting the build with reasons that hold runner commands and terminal escapes
 
 Every request is logged (method, path, the first bytes of the body) for "nothing reached the wrong place".
 """
@@ -36,6 +38,8 @@ DRIP_SECONDS = 0.5
 BOMB_BYTES = 256 * 1024 * 1024
 HUGE_BYTES = 40 * 1024 * 1024
 DEEP = 100_000
+INJECTED_REASON = ("bad\n::error::injected-by-jira\r\n  ::add-mask::x ##[add-mask]hidden \x1b[2J\x1b]0;retitled\x07"
+                   "\u202eevil")
 
 
 @lru_cache(maxsize=1)
@@ -81,8 +85,8 @@ class _Handler(BaseHTTPRequestHandler):
                     self._json(200, {"access_token": TOKEN, "expires_in": 3600, "token_type": "Bearer"})
             elif rest == "/_edge/tenant_info":
                 self._json(200, {"cloudId": CLOUD_ID})
-            elif rest.startswith("/jira/"):
-                self._misbehave(mode, body)
+            elif rest.startswith(("/jira/", "/repos/")):
+                self._misbehave(self.server.override or mode, body)
             else:
                 self._json(404, {"message": "not here"})
         except (BrokenPipeError, ConnectionResetError, socket.timeout):
@@ -134,6 +138,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(418, {"message": "I am a teapot"})
         elif mode == "garbage":
             self._raw(202, b"\x00\xffnot json at all<html>", {"Content-Type": "application/json"})
+        elif mode == "inject":
+            self._json(202, {"acceptedBuilds": [], "unknownIssueKeys": [], "rejectedBuilds": [{
+                "key": {"pipelineId": "p\n::error::pipeline-injected", "buildNumber": 1},
+                "errors": [{"message": INJECTED_REASON}]}]})
         elif mode == "wrong-shape":
             self._json(202, {"acceptedBuilds": 5, "rejectedBuilds": "no", "unknownIssueKeys": {"a": 1}})
         else:
@@ -155,6 +163,7 @@ class HostileServer(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.log: list[dict[str, Any]] = []
+        self.override: Optional[str] = None  # when set, the misbehaviour of every API path, whatever the URL
         self.stopping = threading.Event()
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from jira_devops.ci.context import CiContext
-from jira_devops.ci.environ import Env, is_zero_sha, split_ref
+from jira_devops.ci.environ import Env, split_ref
 
 NAME = "github"
 TITLE = "GitHub Actions"
@@ -57,7 +57,7 @@ def read(env: Env) -> CiContext:
         number = pull_request.get("number")
         pr_number = str(number) if isinstance(number, int) else pr_number
         head = pull_request.get("head")
-        head_sha = _text(head.get("sha")) if isinstance(head, dict) else None
+        head_sha = env.event_commit(head.get("sha"), "pull_request.head.sha") if isinstance(head, dict) else None
         if head_sha and head_sha != commit:
             what = ("a merge commit GitHub made" if event_name == "pull_request"
                     else "not the pull request's head")
@@ -65,14 +65,14 @@ def read(env: Env) -> CiContext:
                      f"reporting the pull request head {head_sha[:7]} instead")
             commit = head_sha
         base = pull_request.get("base")
-        pr_base = _text(base.get("sha")) if isinstance(base, dict) else None
+        pr_base = env.event_commit(base.get("sha"), "pull_request.base.sha") if isinstance(base, dict) else None
     elif event_name in _PR_EVENTS and env.get("GITHUB_EVENT_PATH") is None:
         env.note(f"{event_name} event but GITHUB_EVENT_PATH is not set: the pull request title and head "
                  f"commit are unknown, GITHUB_SHA {(commit or '?')[:7]} is reported")
 
     previous = None
-    before = _text(event.get("before"))
-    if event_name == "push" and before and not is_zero_sha(before):
+    before = env.event_commit(event.get("before"), "before") if event_name == "push" else None
+    if before:
         previous = before
 
     return CiContext(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from jira_devops import ci as ci_detection
 from jira_devops.ci.context import CiContext
+from jira_devops.delivery.preflight import check_report_settings
 from jira_devops.errors import ExitCode, UsageError
 from jira_devops.history.git import Repository
 from jira_devops.history.key_discovery import KeyDiscovery, discover_keys
@@ -171,19 +172,14 @@ def prepare_deployment(settings: Settings, ci: CiContext) -> tuple[Prepared, Key
 
 
 def _report(command: str, kind: str, settings: Settings, prepared: Prepared, keys: KeyDiscovery,
-            ci: CiContext, progress: Optional[Callable[[GateEvent], None]] = None) -> ReportResult:
+            ci: CiContext, connection: Optional[Connection],
+            progress: Optional[Callable[[GateEvent], None]] = None) -> ReportResult:
     result = ReportResult(command=command, kind=kind, keys=keys, dry_run=bool(settings.dry_run),
                           ci_provider=ci.provider)
     result.warnings.extend(ci.notes)
     result.warnings.extend(keys.warnings)
     result.warnings.extend(prepared.warnings)
     result.notes.extend(prepared.notes)
-    connection = None
-    if not settings.dry_run:
-        from jira_devops.jira.connection import connection_from_settings  # noqa: PLC0415 - only when sending
-
-        # Checked before anything can be skipped, so missing credentials never pass unnoticed.
-        connection = connection_from_settings(settings)
     item = prepared.item
     has_keys = bool(getattr(item, "issueKeys", None) or getattr(item, "associations", None))
     if not has_keys:
@@ -236,13 +232,16 @@ def send(connection: Connection, result: ReportResult, *, outbox: Optional[str] 
                     result.unknown_issue_keys.append(key)
             result.unknown_associations.extend(outcome.unknown_associations)
         result.requests += client.requests
+        result.warnings.extend(client.tokens.warnings)
 
 
 def report_build(settings: Settings, *, ci: Optional[CiContext] = None) -> ReportResult:
     """Report one build to Jira (or, with ``dry_run``, only prepare the request bodies)."""
+    # Checked first, so missing credentials never pass unnoticed and no bad flag is found after sending.
+    connection = check_report_settings(settings, "builds")
     context = ci or detect_ci(settings)
     prepared, keys = prepare_build(settings, context)
-    return _report("report-build", "builds", settings, prepared, keys, context)
+    return _report("report-build", "builds", settings, prepared, keys, context, connection)
 
 
 def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None,
@@ -252,9 +251,10 @@ def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None,
     With ``settings.gate`` it then waits for the deployment gate's decision, telling ``progress`` how
     the wait goes; the result's ``gate_status`` and ``exit_code`` say how it ended.
     """
+    connection = check_report_settings(settings, "deployments")
     context = ci or detect_ci(settings)
     prepared, keys = prepare_deployment(settings, context)
-    result = _report("report-deploy", "deployments", settings, prepared, keys, context, progress)
+    result = _report("report-deploy", "deployments", settings, prepared, keys, context, connection, progress)
     _record_deploy(settings, context, prepared, result)
     return result
 

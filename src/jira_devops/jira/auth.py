@@ -24,7 +24,12 @@ from jira_devops.errors import AuthError, ConfigError, UnreachableError
 from jira_devops.jira.bounded import fetch, parse_json
 from jira_devops.jira.connection import Connection
 from jira_devops.jira.retry import Deadline, send_with_retries
-from jira_devops.private_files import ensure_private_dir, owned_by_another_user, write_private_file
+from jira_devops.private_files import (
+    ensure_private_dir,
+    owned_by_another_user,
+    private_location,
+    write_private_file,
+)
 from jira_devops.redact import register_secret
 
 log = logging.getLogger("jira_devops.jira.auth")
@@ -36,9 +41,10 @@ MAX_EXPIRES_IN = 24 * 3600  # a longer claim is capped: a cached token is re-fet
 
 
 def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/jira-devops`` or ``~/.cache/jira-devops``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "jira-devops"
+    """The user's cache folder for jira-devops (``$XDG_CACHE_HOME/jira-devops`` on Linux; per platformdirs)."""
+    import platformdirs  # noqa: PLC0415 - only when the token cache is used
+
+    return Path(platformdirs.user_cache_dir("jira-devops", appauthor=False))
 
 
 @dataclass
@@ -55,34 +61,46 @@ class CachedCredentials:
 
 
 class TokenCache:
-    """A private file per (API URL, client ID, secret) holding the token and cloud IDs."""
+    """A private file per (API URL, client ID, secret) holding the token and cloud IDs.
+
+    Cache problems (a symbolic link, another user's file or folder, a full disk) never fail a run: the
+    first one is kept in :attr:`problem` (for one warning) and the cache is off for the rest of the run.
+    """
 
     def __init__(self, directory: Path, connection: Connection) -> None:
         digest = hashlib.sha256(
             "\n".join((connection.api_url, connection.client_id,
                        hashlib.sha256(connection.client_secret.encode()).hexdigest())).encode()
         ).hexdigest()[:32]
-        self.directory = directory
-        self.path = directory / f"token-{digest}.json"
+        self.directory = private_location(directory)
+        self.path = self.directory / f"token-{digest}.json"
+        self.problem: Optional[str] = None
 
     def load(self) -> CachedCredentials:
         """The cached credentials, or empty ones when there is no usable file."""
         try:
             info = os.lstat(self.path)
-        except FileNotFoundError:
-            return CachedCredentials()
         except OSError:
             return CachedCredentials()
-        self._check_safe(info)
+        try:
+            self._ensure_directory()  # exists already: only checked (a plain folder of this user's)
+            self._check_safe(info)
+        except ConfigError as error:
+            self._give_up(error.one_line())
+            return CachedCredentials()
         try:
             data: Any = json.loads(self.path.read_text(encoding="utf-8"))
             cloud_ids = data.get("cloud_ids") or {}
+            token = data.get("access_token")
+            expires_at = float(data.get("expires_at", 0))
             cached = CachedCredentials(
-                access_token=data.get("access_token"),
-                expires_at=float(data.get("expires_at", 0)),
+                access_token=token if isinstance(token, str) else None,
+                # A lifetime that is not a finite number, or longer than any token lives, is not believed.
+                expires_at=expires_at if math.isfinite(expires_at) and expires_at < time.time() + MAX_EXPIRES_IN
+                else 0.0,
                 cloud_ids={str(k): str(v) for k, v in cloud_ids.items()},
             )
-        except (OSError, ValueError, AttributeError, TypeError):
+        except (OSError, ValueError, AttributeError, TypeError, RecursionError):
             log.debug("ignoring an unreadable token cache file")
             return CachedCredentials()
         register_secret(cached.access_token)
@@ -90,6 +108,8 @@ class TokenCache:
 
     def save(self, cached: CachedCredentials) -> None:
         """Write the cache atomically as a 0600 file; failures only lose the cache, never the run."""
+        if self.problem is not None:
+            return
         try:
             self._ensure_directory()
             if self.path.exists() or self.path.is_symlink():
@@ -98,10 +118,16 @@ class TokenCache:
                 "access_token": cached.access_token,
                 "expires_at": cached.expires_at,
                 "cloud_ids": cached.cloud_ids,
-            })
+            }, allow_nan=False)
             write_private_file(self.path, payload, prefix=".token-")
-        except OSError as error:
+        except ConfigError as error:
+            self._give_up(error.one_line())
+        except (OSError, ValueError) as error:
             log.debug("could not write the token cache: %s", error)
+
+    def _give_up(self, why: str) -> None:
+        if self.problem is None:
+            self.problem = f"running without the token cache: {why}"
 
     def _ensure_directory(self) -> None:
         ensure_private_dir(self.directory, name="token cache directory", setting_hint="set --cache-dir to")
@@ -113,6 +139,9 @@ class TokenCache:
         if owned_by_another_user(info):
             raise ConfigError(f"token cache file {self.path} belongs to another user; refusing to use it",
                               hint="delete it, or set --cache-dir to a directory of your own")
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(f"token cache file {self.path} is not a plain file; refusing to use it",
+                              hint="delete it, or set --no-token-cache")
 
 
 class TokenProvider:
@@ -190,8 +219,14 @@ class TokenProvider:
     def remember_cloud_id(self, key: str, cloud_id: str) -> None:
         """Remember a cloud ID for a tenant_info URL in the cache."""
         self.state.cloud_ids[key] = cloud_id
-        if self.cache and not self.single_use:
-            self.cache.save(self.state)
+        if self.cache:
+            token = None if self.single_use else self.state.access_token
+            self.cache.save(CachedCredentials(token, self.state.expires_at if token else 0.0, self.state.cloud_ids))
+
+    @property
+    def warnings(self) -> list[str]:
+        """Problems worth one warning line (the token cache could not be used)."""
+        return [self.cache.problem] if self.cache and self.cache.problem else []
 
 
 def token_lifetime(value: Any) -> Optional[float]:
