@@ -139,9 +139,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif mode == "garbage":
             self._raw(202, b"\x00\xffnot json at all<html>", {"Content-Type": "application/json"})
         elif mode == "inject":
-            self._json(202, {"acceptedBuilds": [], "unknownIssueKeys": [], "rejectedBuilds": [{
-                "key": {"pipelineId": "p\n::error::pipeline-injected", "buildNumber": 1},
-                "errors": [{"message": INJECTED_REASON}]}]})
+            sent = json.loads(body)["builds"][0]
+            self._json(202, {"acceptedBuilds": [], "unknownIssueKeys": ["ABC-1\n::error::key-injected"],
+                             "rejectedBuilds": [{
+                                 "key": {"pipelineId": sent["pipelineId"], "buildNumber": sent["buildNumber"]},
+                                 "errors": [{"message": INJECTED_REASON}]}]})
         elif mode == "wrong-shape":
             self._json(202, {"acceptedBuilds": 5, "rejectedBuilds": "no", "unknownIssueKeys": {"a": 1}})
         else:

@@ -34,7 +34,7 @@ _PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]+", re.ASCII)
 # Each key names at most this many commits among its sources (the newest); the others are only counted.
 MAX_COMMIT_SOURCES = 3
 # Seconds a custom --key-pattern may spend searching, over the whole run (sane patterns need milliseconds).
-CUSTOM_PATTERN_SECONDS = 5.0
+CUSTOM_PATTERN_SECONDS = 2.0
 
 
 class TextPattern(Protocol):

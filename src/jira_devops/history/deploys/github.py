@@ -13,7 +13,6 @@ from typing import Any, Optional
 from urllib.parse import quote
 
 from jira_devops.errors import UnreachableError
-from jira_devops.jira.bounded import parse_json
 
 DEFAULT_API_URL = "https://api.github.com"
 DEPLOYMENTS_PER_PAGE = 30
@@ -93,7 +92,7 @@ def latest_successful_deployment(target: GitHubTarget, environment: str, *,
 
 
 def _get_list(client: Any, deadline: Any, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    from jira_devops.jira.bounded import fetch, within  # noqa: PLC0415
+    from jira_devops.jira.bounded import fetch, parse_json, within  # noqa: PLC0415 - httpx only when asked
 
     if deadline.remaining() <= 0:
         raise GitHubHistoryError("GitHub did not answer in time (the look-up is bounded by --timeout)")
