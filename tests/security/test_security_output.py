@@ -12,11 +12,11 @@ import json
 import os
 from pathlib import Path
 
+from jira_devops.wrappers.github_action import main as action_main
 from security.conftest import hostile_env, report_build
 from support.cli import OUTPUTS, clean_environment
 from support.gitrepo import make_repo
 from support.hostile_server import HostileServer
-from jira_devops.wrappers.github_action import main as action_main
 
 
 def _runner_would_act_on(line: str) -> bool:

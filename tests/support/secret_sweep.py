@@ -87,7 +87,7 @@ def _communicate(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> Any:
     streams = {name: getattr(self, name) for name in ("stdout", "stderr")}
     for name, stream in streams.items():
         if isinstance(stream, _TeeReader):
-            setattr(self, name, stream._stream)  # noqa: SLF001 - the wrapped pipe, ours
+            setattr(self, name, stream._stream)
     try:
         out, err = _original_communicate(self, *args, **kwargs)
     finally:

@@ -60,7 +60,9 @@ class Env:
 
         Only full hex object names are taken (40 for SHA-1, 64 for SHA-256): the value reaches git.
         """
-        text = value.strip() if isinstance(value, str) else None
+        if value is None:
+            return None
+        text = value.strip() if isinstance(value, str) else repr(value)
         if not text or is_zero_sha(text):
             return None
         if not _FULL_SHA.match(text):
