@@ -2,8 +2,9 @@
 
 Run: ``python benchmarks/emulator_throughput.py [--runs N]``. Starts an in-process emulator on loopback,
 then times (median of N) an unauthenticated ``GET /_edge/tenant_info`` (the baseline: HTTP round trip
-only), a bulk submission of 1 and of 100 builds (schema validation and storage), a get by key and a
-gating-status poll, over one keep-alive connection. Shows what end-to-end tests pay per request.
+only), a bulk submission of 1 and of 100 builds (schema validation and storage), a get by key, a
+gating-status poll, a repository of 400 commits (each judged on its own) and the page with every panel,
+over one keep-alive connection. Shows what end-to-end tests pay per request.
 """
 
 from __future__ import annotations
@@ -35,6 +36,15 @@ def _deployment() -> dict[str, Any]:
             "commands": [{"command": "initiate_deployment_gating"}]}
 
 
+def _repository(run: int) -> dict[str, Any]:
+    commits = [{"id": f"{run:08x}{n:032x}", "displayId": f"{n:07x}", "message": f"ABC-1 change {n}",
+                "author": {"name": "Dev", "email": "dev@example.com"}, "authorTimestamp": "2026-01-01T00:00:00Z",
+                "fileCount": 3, "url": f"https://git.example.com/c/{n}", "updateSequenceId": run + 1,
+                "issueKeys": ["ABC-1"]} for n in range(400)]
+    return {"id": "git.example.com~bench~app", "name": "bench/app", "url": "https://git.example.com/bench/app",
+            "updateSequenceId": run + 1, "commits": commits}
+
+
 def _median_ms(call: Callable[[int], httpx.Response], runs: int) -> float:
     times = []
     for run in range(runs):
@@ -59,6 +69,7 @@ def main() -> None:
         auth = {"Authorization": f"Bearer {token}"}
         builds = f"/jira/builds/0.1/cloud/{cloud}"
         deployments = f"/jira/deployments/0.1/cloud/{cloud}"
+        devinfo = f"/jira/devinfo/0.1/cloud/{cloud}"
         http.post(f"{deployments}/bulk", json={"deployments": [_deployment()]}, headers=auth)
         cases: dict[str, Callable[[int], httpx.Response]] = {
             "GET tenant_info (baseline)": lambda run: http.get("/_edge/tenant_info"),
@@ -68,6 +79,9 @@ def main() -> None:
             "GET build by key": lambda run: http.get(f"{builds}/pipelines/bench%2Fapp/builds/1", headers=auth),
             "GET gating-status": lambda run: http.get(
                 f"{deployments}/pipelines/bench/environments/prod/deployments/1/gating-status", headers=auth),
+            "POST 400 commits (devinfo)": lambda run: http.post(
+                f"{devinfo}/bulk", json={"repositories": [_repository(run)]}, headers=auth),
+            "GET the page (every panel)": lambda run: http.get("/"),
         }
         results = {name: _median_ms(call, runs) for name, call in cases.items()}
     baseline = results["GET tenant_info (baseline)"]
@@ -76,6 +90,8 @@ def main() -> None:
     for name, ms in results.items():
         print(f"{name:<30}{ms:>12.2f}{ms / baseline:>9.1f}x")
     print(f"validated and stored builds per second in 100-build requests: {100_000 / results['POST 100 builds']:.0f}")
+    per_second = 400_000 / results["POST 400 commits (devinfo)"]
+    print(f"validated and stored commits per second in 400-commit requests: {per_second:.0f}")
 
 
 if __name__ == "__main__":

@@ -57,5 +57,5 @@ def test_every_field_of_the_json_result_is_documented() -> None:
     from jira_devops.delivery.report import ReportResult
 
     section = README.split("## Output", 1)[1].split("\n## ", 1)[0]
-    for name in ReportResult(command="report-build", kind="builds").to_json():
+    for name in ReportResult(command="report-build", api="builds").to_json():
         assert f"`{name}`" in section, name

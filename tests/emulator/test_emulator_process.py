@@ -89,6 +89,8 @@ def test_tokens_expire_after_their_lifetime(tmp_path: Path) -> None:
     (("--projects", "abc"), "error: --projects: 'abc' is not a Jira project key"),
     (("--client-secret-file", "missing-file"), "error: cannot read the client secret file"),
     (("--fail-rate", "2"), "error: --fail-rate"),
+    (("--permissions", "builds,wiki"), "error: --permissions: 'wiki' is not a permission"),
+    (("--read-timeout", "0"), "error: --read-timeout"),
 ])
 def test_bad_flags_exit_2_with_one_line(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
     done = run_cli("emulator", *args, cwd=tmp_path, timeout=30)

@@ -10,7 +10,7 @@ import pytest
 
 from jira_devops.emulator.schema import derive, load_bundled, main
 from jira_devops.emulator.validation import RequestValidator
-from support.reference import SPEC_NAME, reference_json
+from support.reference import DEVINFO_SPEC_NAME, SPEC_NAME, reference_json
 
 ANNOTATIONS = {"description", "example", "examples", "title", "deprecated"}
 
@@ -30,9 +30,9 @@ def _schema_keywords(node: Any, found: set[str]) -> set[str]:
     return found
 
 
-def test_bundled_schema_is_the_derivation_of_the_spec() -> None:
-    spec = reference_json(SPEC_NAME)
-    assert derive(spec) == load_bundled()
+def test_bundled_schema_is_the_derivation_of_the_specs() -> None:
+    assert derive(reference_json(SPEC_NAME), reference_json(DEVINFO_SPEC_NAME)) == load_bundled()
+    assert set(load_bundled()["requests"]) == {"builds", "deployments", "devinfo", "featureflags"}
 
 
 def test_bundled_schema_keeps_no_description_or_example() -> None:
@@ -47,6 +47,56 @@ def test_bundled_schema_keeps_the_published_limits() -> None:
     assert builds["SubmitBuildsRequest"]["properties"]["builds"]["maxItems"] == 100
     assert builds["SubmitBuildsRequest"]["properties"]["properties"]["maxProperties"] == 5
     assert "url" in builds["BuildData"]["required"]
+
+
+def test_bundled_schema_keeps_the_devinfo_and_flag_limits() -> None:
+    devinfo = load_bundled()["requests"]["devinfo"]["$defs"]
+    assert devinfo["DevInformation"]["properties"]["repositories"]["maxItems"] == 100
+    assert devinfo["Repository"]["properties"]["commits"]["maxItems"] == 400
+    assert set(devinfo["Commit"]["required"]) >= {"id", "displayId", "message", "author", "authorTimestamp",
+                                                  "fileCount", "url", "updateSequenceId"}
+    assert devinfo["Commit"]["properties"]["message"]["maxLength"] == 1024
+    assert devinfo["PullRequest"]["properties"]["status"]["enum"] == ["OPEN", "MERGED", "DECLINED", "UNKNOWN"]
+    flags = load_bundled()["requests"]["featureflags"]["$defs"]
+    assert flags["SubmitFeatureFlagRequest"]["properties"]["flags"]["maxItems"] == 100
+    assert set(flags["FeatureFlagData"]["required"]) == {"details", "id", "key", "summary", "updateSequenceId"}
+
+
+def _text_as_list(text: str) -> list[str]:
+    return [part.strip().strip('"') for part in text.strip("[]").split(",") if part.strip()]
+
+
+def _unquote_issue_keys(node: Any) -> Any:
+    """The spec's generated examples write some arrays (``issueKeys``, ``flags``) as text such as
+    ``'["ISSUE-1","TEST-2"]'`` or ``'[MERGE_COMMIT]'``; read them as the arrays they stand for."""
+    if isinstance(node, dict):
+        return {key: _text_as_list(value) if key in ("issueKeys", "flags") and isinstance(value, str)
+                else _unquote_issue_keys(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_unquote_issue_keys(item) for item in node]
+    return node
+
+
+def test_the_specs_devinfo_and_flag_examples_are_valid() -> None:
+    schemas = reference_json(DEVINFO_SPEC_NAME)["components"]["schemas"]
+    devinfo = RequestValidator("devinfo")
+    example = _unquote_issue_keys(schemas["DevInformation"]["example"])
+    assert devinfo.request_errors(example) == []
+    checked = 0
+    for repository in example["repositories"]:
+        assert devinfo.item_errors(repository) == []
+        for name in ("commits", "branches", "pullRequests"):
+            for entity in repository.get(name, []):
+                assert devinfo.entity_errors(name, entity) == []
+                checked += 1
+    assert checked >= 3
+    broken = _unquote_issue_keys(example["repositories"][0]["commits"][0])
+    broken["issueKeys"] = ["not a key"]
+    assert devinfo.entity_errors("commits", broken) != []
+    flags = RequestValidator("featureflags")
+    flag_example = schemas["SubmitFeatureFlagRequest"]["example"]
+    assert flags.request_errors(flag_example) == []
+    assert [flags.item_errors(flag) for flag in flag_example["flags"]] == [[] for _ in flag_example["flags"]]
 
 
 @pytest.mark.parametrize(("kind", "schema"), [("builds", "SubmitBuildsRequest"),
@@ -70,7 +120,7 @@ def test_every_item_example_in_the_spec_is_valid() -> None:
     assert checked == 3
 
 
-def test_derivation_command_writes_the_schema(tmp_path: Path) -> None:
+def test_derivation_command_writes_the_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = {"info": {"version": "1"}, "components": {"schemas": {
         "SubmitBuildsRequest": {"type": "object", "description": "x", "required": ["builds"],
                                 "properties": {"builds": {"type": "array", "maxItems": 100,
@@ -78,15 +128,26 @@ def test_derivation_command_writes_the_schema(tmp_path: Path) -> None:
         "B": {"type": "object", "example": {}, "properties": {"description": {"type": "string", "maxLength": 9}}},
         "SubmitDeploymentRequest": {"type": "object", "nullable": True},
     }}}
+    other = {"info": {"version": "2"}, "components": {"schemas": {
+        "DevInformation": {"type": "object", "required": ["repositories"]},
+        "SubmitFeatureFlagRequest": {"type": "object", "required": ["flags"]},
+    }}}
     source = tmp_path / "spec.json"
     source.write_text(json.dumps(spec), encoding="utf-8")
+    second = tmp_path / "devinfo.json"
+    second.write_text(json.dumps(other), encoding="utf-8")
     out = tmp_path / "schema.json"
-    assert main([str(source), "-o", str(out)]) == 0
+    assert main([str(source), str(second), "-o", str(out)]) == 0
     derived = json.loads(out.read_text(encoding="utf-8"))["requests"]
     assert derived["builds"]["$defs"]["B"] == {"type": "object",
                                                "properties": {"description": {"type": "string", "maxLength": 9}}}
     assert derived["builds"]["$defs"]["SubmitBuildsRequest"]["properties"]["builds"]["items"] == {"$ref": "#/$defs/B"}
     assert derived["deployments"]["$defs"]["SubmitDeploymentRequest"]["type"] == ["object", "null"]
+    assert derived["devinfo"]["$defs"] == {"DevInformation": {"type": "object", "required": ["repositories"]}}
+    assert json.loads(out.read_text(encoding="utf-8"))["source"] == "1, 2"
+    # Without the second document, the derivation names the request body nobody defines.
+    assert main([str(source), "-o", str(out)]) == 2
+    assert "DevInformation" in capsys.readouterr().err
 
 
 def test_derivation_command_refuses_a_document_that_is_not_a_spec(tmp_path: Path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Optional
 
@@ -52,7 +53,8 @@ class Origin:
             stream.append(f"commit refs/heads/main\ncommitter Dev <dev@example.com> {1_700_000_000 + index} +0000\n"
                           f"data {len(message.encode())}\n{message}" + (f"from {parent}\n" if index == 0 else "")
                           + "\n")
-        run_git(["fast-import", "--quiet"], self.work, input_text="".join(stream))
+        subprocess.run(["git", "fast-import", "--quiet"], cwd=self.work, input="".join(stream).encode(), check=True,
+                       capture_output=True, timeout=60)
         git(self.work, "reset", "-q", "--hard", "main")
         git(self.work, "push", "-q", "origin", "HEAD:main")
         return git(self.work, "rev-list", "--reverse", f"{parent}..HEAD").split()
@@ -74,16 +76,10 @@ class Origin:
         return listing.split() if listing else []
 
     def reject_pushes(self, prefix: str = "refs/jira-devops/") -> None:
-        """Install a pre-receive hook on the remote that refuses every push to refs under ``prefix``."""
-        hook = self.bare / "hooks" / "pre-receive"
-        hook.write_text(
-            "#!/bin/sh\n"
-            "while read old new ref; do\n"
-            f"  case \"$ref\" in {prefix}*) echo \"permission denied to update $ref\" >&2; exit 1;; esac\n"
-            "done\n"
-            "exit 0\n"
-        )
-        hook.chmod(0o755)
+        """Make the remote refuse every push to refs under ``prefix`` (``receive.hideRefs``: a hidden ref cannot
+        be pushed to). A hook would not do: jira-devops runs git with hooks off, and over file:// the remote's
+        receive-pack inherits that."""
+        git(self.bare, "config", "receive.hideRefs", prefix.rstrip("/"))
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import respx
 
 from jira_devops.delivery.outbox import REJECTED, Outbox
 from jira_devops.delivery.redelivery import destination_of, flush_outbox
-from jira_devops.delivery.report import ReportResult, send
+from jira_devops.delivery.sending import Delivery, send
 from jira_devops.errors import ApiError, ExitCode, UnreachableError
 from jira_devops.jira.client import DevOpsClient
 from jira_devops.jira.connection import Connection
@@ -36,10 +36,8 @@ def _accept(request: httpx.Request) -> httpx.Response:
                                      "rejectedBuilds": [], "unknownIssueKeys": []})
 
 
-def _report(box: Outbox, connection: Connection, *numbers: int) -> ReportResult:
-    result = ReportResult(command="report-build", kind="builds", bodies=[_body(n) for n in numbers])
-    send(connection, result, outbox=str(box.directory))
-    return result
+def _report(box: Outbox, connection: Connection, *numbers: int) -> Delivery:
+    return send(connection, "builds", [_body(n) for n in numbers], outbox=str(box.directory))
 
 
 def _sent_numbers(route: respx.Route) -> list[int]:
@@ -136,9 +134,8 @@ def test_with_the_outbox_off_an_undelivered_report_is_an_error_saying_so(connect
                                                                           api: respx.MockRouter,
                                                                           slept: list[float]) -> None:
     api.post(builds_url()).respond(503)
-    result = ReportResult(command="report-build", kind="builds", bodies=[_body(1)])
     with pytest.raises(UnreachableError, match="not kept: the outbox is off"):
-        send(connection, result, outbox="off")
+        send(connection, "builds", [_body(1)], outbox="off")
 
 
 def test_connection_resets_and_timeouts_are_retried(connection: Connection, box: Outbox, api: respx.MockRouter,
@@ -248,13 +245,11 @@ def test_an_unusable_outbox_still_lets_the_report_through_and_says_why_nothing_w
     real.mkdir()
     (tmp_path / "link").symlink_to(real)
     route = api.post(builds_url()).mock(side_effect=_accept)
-    result = ReportResult(command="report-build", kind="builds", bodies=[_body(1)])
-    send(connection, result, outbox=str(tmp_path / "link"))
+    result = send(connection, "builds", [_body(1)], outbox=str(tmp_path / "link"))
     assert result.exit_code == ExitCode.OK and route.call_count == 1
     route.mock(side_effect=None, return_value=httpx.Response(503))
-    failing = ReportResult(command="report-build", kind="builds", bodies=[_body(2)])
     with pytest.raises(UnreachableError, match=r"could not be kept: outbox .* is not a plain folder"):
-        send(connection, failing, outbox=str(tmp_path / "link"))
+        send(connection, "builds", [_body(2)], outbox=str(tmp_path / "link"))
 
 
 def test_a_site_that_cannot_be_found_leaves_every_entry_waiting(connection: Connection, box: Outbox,

@@ -6,6 +6,7 @@ Runs the real CLI against the emulator, whose request log proves that nothing wa
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,15 @@ CASES: list[tuple[str, Any, tuple[str, ...], tuple[str, ...]]] = [
     ("unknown key", "pipline_id: app\n", (), ("unknown setting 'pipline_id'", "did you mean 'pipeline_id'")),
     ("secret in the file", "client_secret: x\n", (), ("unknown setting 'client_secret'", "JIRA_CLIENT_SECRET")),
     ("config not UTF-8", b"label: \xff\xfe\n", (), ("not UTF-8",)),
+    ("YAML alias bomb", "issue_key: [&a [x,x,x,x,x,x,x,x,x], &b [*a,*a,*a,*a,*a,*a,*a,*a,*a], "
+     "&c [*b,*b,*b,*b,*b,*b,*b,*b,*b], &d [*c,*c,*c,*c,*c,*c,*c,*c,*c], &e [*d,*d,*d,*d,*d,*d,*d,*d,*d], "
+     "&f [*e,*e,*e,*e,*e,*e,*e,*e,*e], &g [*f,*f,*f,*f,*f,*f,*f,*f,*f], &h [*g,*g,*g,*g,*g,*g,*g,*g,*g], "
+     "&i [*h,*h,*h,*h,*h,*h,*h,*h,*h]]\n", (), (".jira-devops.yml:1", "expands to more than")),
+    ("YAML nested 20,000 deep", "issue_key: " + "[" * 20_000 + "]" * 20_000 + "\n", (),
+     (".jira-devops.yml:1", "nested more than")),
+    ("unknown YAML tag", "label: !custom x\n", (), (".jira-devops.yml:1", "!custom")),
+    ("5000-digit number", "build_number: " + "9" * 5000 + "\n", (), (".jira-devops.yml:1", "build_number")),
+    ("config file of megabytes", "label: " + "x" * 100_000 + "\n", (), ("is over 64 KiB",)),
     ("state not in the enum", None, ("--state", "exploded"), ("state 'exploded' is not a build state",)),
     ("deployment state not in the enum", None, (*DEPLOY, "--state", "exploded"),
      ("state 'exploded' is not a deploy", "rolled_back")),
@@ -89,3 +99,29 @@ def test_absurdly_long_text_and_non_utf8_commit_messages_are_sent_shortened(emul
     assert "ABC-13" in stored[0]["associatedIssueKeys"], "the key in the non-UTF-8 message was found"
     assert len(stored[0].get("description", "")) <= 255
     assert all(len(ref.get("ref", {}).get("name", "")) <= 255 for ref in stored[0].get("references", []))
+
+
+def test_a_yaml_bomb_is_refused_at_once(emulator: Any, tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    levels = ["&a [" + ",".join("x" * 9) + "]"]
+    levels += [f"&{name} [" + ",".join([f"*{previous}"] * 9) + "]" for previous, name in zip("abcdefgh", "bcdefghi")]
+    (repo / ".jira-devops.yml").write_text(f"issue_key: [{', '.join(levels)}]\n", encoding="utf-8")
+
+    started = time.monotonic()
+    done = cli_support.run_cli(*BUILD, env=emulator.env(tmp_path), cwd=repo)
+    elapsed = time.monotonic() - started
+
+    assert done.returncode == 2 and "expands to more than" in done.stderr
+    assert elapsed < 10, "a bounded parse answers in well under a second; minutes mean the bomb went off"
+
+
+def test_a_secret_that_is_not_utf8_is_a_configuration_error(emulator: Any, tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    env = {**emulator.env(tmp_path), "JIRA_CLIENT_SECRET": "s3cr\udcff"}  # the raw byte 0xff reaches the child
+    del env["JIRA_CLIENT_SECRET_FILE"]
+
+    done = cli_support.run_cli(*BUILD, env=env, cwd=repo)
+
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == "error: the secret in JIRA_CLIENT_SECRET is not UTF-8 text"
+    assert emulator.requests() == []

@@ -87,6 +87,11 @@ class RunningEmulator:
             body["environment_id"] = environment_id
         self._call("POST", "gates", body)
 
+    def faults(self) -> list[dict[str, Any]]:
+        """The scripted faults not used up yet."""
+        result: list[dict[str, Any]] = self._call("GET", "faults")
+        return result
+
     def revoke_tokens(self) -> None:
         """Make every issued token invalid (its holder gets 401)."""
         self._call("POST", "revoke-tokens")

@@ -45,6 +45,72 @@ def deployment_item(number: int = 1, *, pipeline: str = "acme/app", environment:
     return item
 
 
+def commit_entity(sha: str = "a7727ee6350c33cdf90826dc21abaa26a5704370", *, keys: tuple[str, ...] = ("ABC-1",),
+                  usn: int = 1, message: str = "ABC-1 Add the sign-in page", **extra: Any) -> dict[str, Any]:
+    """A valid commit of the Development information API."""
+    commit: dict[str, Any] = {
+        "id": sha, "displayId": sha[:7], "message": message, "author": {"name": "Dev", "email": "dev@example.com"},
+        "authorTimestamp": "2026-01-02T03:04:05+00:00", "fileCount": 2, "url": f"https://git.example.com/c/{sha}",
+        "updateSequenceId": usn, "issueKeys": list(keys),
+    }
+    commit.update(extra)
+    return commit
+
+
+def branch_entity(name: str = "feature/ABC-1-sign-in", *, keys: tuple[str, ...] = ("ABC-1",), usn: int = 1,
+                  **extra: Any) -> dict[str, Any]:
+    """A valid branch (its last commit carries the keys too, as the spec requires)."""
+    branch: dict[str, Any] = {
+        "id": name, "name": name, "lastCommit": commit_entity(keys=keys or ("ABC-1",), usn=usn),
+        "url": f"https://git.example.com/b/{name}", "updateSequenceId": usn, "issueKeys": list(keys),
+        "createPullRequestUrl": f"https://git.example.com/pr/new?source={name}",
+    }
+    branch.update(extra)
+    return branch
+
+
+def pull_request_entity(number: int = 7, *, keys: tuple[str, ...] = ("ABC-1",), usn: int = 1,
+                        status: str = "OPEN", **extra: Any) -> dict[str, Any]:
+    """A valid pull request."""
+    pull: dict[str, Any] = {
+        "id": str(number), "displayId": f"#{number}", "title": "ABC-1 Sign-in page", "status": status,
+        "author": {"name": "Dev"}, "commentCount": 3, "sourceBranch": "feature/ABC-1-sign-in",
+        "destinationBranch": "main", "lastUpdate": "2026-01-02T03:04:05+00:00",
+        "url": f"https://git.example.com/pr/{number}", "updateSequenceId": usn, "issueKeys": list(keys),
+    }
+    pull.update(extra)
+    return pull
+
+
+def repository_item(repository_id: str = "git.example.com~acme~shop", *, usn: int = 1,
+                    commits: tuple[dict[str, Any], ...] = (), branches: tuple[dict[str, Any], ...] = (),
+                    pull_requests: tuple[dict[str, Any], ...] = (), **extra: Any) -> dict[str, Any]:
+    """A valid repository with the given entities."""
+    repository: dict[str, Any] = {
+        "id": repository_id, "name": "acme/shop", "url": "https://git.example.com/acme/shop",
+        "updateSequenceId": usn, "commits": list(commits), "branches": list(branches),
+        "pullRequests": list(pull_requests),
+    }
+    repository.update(extra)
+    return repository
+
+
+def flag_item(flag_id: str = "sign-in", *, keys: tuple[str, ...] = ("ABC-1",), usn: int = 1, enabled: bool = True,
+              **extra: Any) -> dict[str, Any]:
+    """A valid feature flag with a production environment."""
+    status = {"enabled": enabled, "defaultValue": "off", "rollout": {"percentage": 25}}
+    flag: dict[str, Any] = {
+        "schemaVersion": "1.0", "id": flag_id, "key": flag_id, "displayName": f"Flag {flag_id}",
+        "updateSequenceId": usn, "issueKeys": list(keys),
+        "summary": {"status": status, "lastUpdated": "2026-01-02T03:04:05.000Z",
+                    "url": f"https://flags.example.com/{flag_id}"},
+        "details": [{"environment": {"name": "production", "type": "production"}, "status": status,
+                     "lastUpdated": "2026-01-02T03:04:05.000Z", "url": f"https://flags.example.com/{flag_id}/prod"}],
+    }
+    flag.update(extra)
+    return flag
+
+
 class EmulatorApi:
     """An httpx client holding a token of the emulator, with the paths of the DevOps APIs."""
 
@@ -64,7 +130,7 @@ class EmulatorApi:
         return str(response.json()["access_token"])
 
     def path(self, kind: str, rest: str = "") -> str:
-        """The path of a Builds or Deployments API resource."""
+        """The path of a resource of one API (builds, deployments, devinfo, featureflags)."""
         return f"/jira/{kind}/0.1/cloud/{self.cloud_id}{rest}"
 
     def call(self, method: str, kind: str, rest: str = "", *, json: Any = None,
@@ -75,7 +141,8 @@ class EmulatorApi:
 
     def submit(self, kind: str, *items: dict[str, Any], **body: Any) -> httpx.Response:
         """``POST /bulk`` with ``items`` (and other top-level fields)."""
-        return self.call("POST", kind, "/bulk", json={kind: list(items), **body})
+        field = {"devinfo": "repositories", "featureflags": "flags"}.get(kind, kind)
+        return self.call("POST", kind, "/bulk", json={field: list(items), **body})
 
     def build_path(self, pipeline: str, number: int) -> str:
         """The path of one build under the builds root."""

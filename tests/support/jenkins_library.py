@@ -31,7 +31,7 @@ def parameter_table() -> dict[str, Any]:
         if option.secret:
             secrets[option.jenkins_parameter] = option.env_var
             continue
-        entry: dict[str, Any] = {"env": option.env_var, "kind": option.kind, "groups": list(option.groups)}
+        entry: dict[str, Any] = {"env": option.env_var, "kind": option.value_type, "groups": list(option.groups)}
         if option.wrapper_inverted:
             entry["inverted"] = True
         parameters[option.jenkins_parameter] = entry

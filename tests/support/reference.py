@@ -9,6 +9,7 @@ from typing import Any, Optional
 import pytest
 
 SPEC_NAME = "devops-api.2026-01.openapi.json"
+DEVINFO_SPEC_NAME = "devinfo-featureflags.2026-01.openapi.json"
 
 
 def reference_dir() -> Optional[Path]:

@@ -47,7 +47,7 @@ def _option_type(option: Option) -> Any:
         except ValueError as error:
             raise argparse.ArgumentTypeError(str(error)) from None
 
-    parse.__name__ = option.kind
+    parse.__name__ = option.value_type
     return parse
 
 
@@ -75,14 +75,14 @@ def add_setting_arguments(parser: argparse.ArgumentParser, groups: Sequence[str]
             continue
         names = [option.flag] + ([option.short] if option.short else [])
         help_text = f"{option.help} [env {option.env_var}]"
-        if option.kind == "bool":
+        if option.value_type == "bool":
             if option.name.startswith("no_"):
                 parser.add_argument(*names, dest=option.name, action="store_const", const=True,
                                     default=argparse.SUPPRESS, help=help_text)
             else:
                 parser.add_argument(*names, dest=option.name, action=argparse.BooleanOptionalAction,
                                     default=argparse.SUPPRESS, help=help_text)
-        elif option.kind == "list":
+        elif option.value_type == "list":
             parser.add_argument(*names, dest=option.name, action="append", type=_option_type(option),
                                 default=argparse.SUPPRESS, metavar=option.metavar, help=help_text)
         else:
@@ -127,7 +127,7 @@ def _flatten_lists(values: dict[str, Any]) -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for name, value in values.items():
         option = OPTIONS_BY_NAME.get(name)
-        if option is not None and option.kind == "list" and isinstance(value, list):
+        if option is not None and option.value_type == "list" and isinstance(value, list):
             flat[name] = tuple(item for chunk in value for item in chunk)
         else:
             flat[name] = value
@@ -143,6 +143,13 @@ def resolve(args: argparse.Namespace, module: ModuleType) -> Settings:
     given = {name: value for name, value in vars(args).items() if name in OPTIONS_BY_NAME}
     names = [option.name for option in options_in(module.GROUPS)]
     return load_settings(_flatten_lists(given), config=getattr(args, "config", None), names=names)
+
+
+def _print_warnings(warnings: Sequence[str]) -> None:
+    from jira_devops.redact import redact  # noqa: PLC0415
+
+    for warning in warnings:
+        print(redact(f"warning: {warning}"), file=sys.stderr)
 
 
 def _configure_logging(debug: bool) -> None:
@@ -183,6 +190,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         module = modules[args.command]
         settings = resolve(args, module)
         debug = bool(settings.debug)
+        _print_warnings(settings.warnings)
         _configure_logging(debug)
         return _soften(int(module.run(args, settings)), settings)
     except JiraDevopsError as error:

@@ -60,8 +60,8 @@ class Printer:
         for association in result.unknown_associations:
             values = ", ".join(str(value) for value in association.get("values") or [])
             self.warning(f"Jira does not know {association.get('associationType', 'association')} {values}")
-        if result.gate_exit_code and result.gate_message:
-            self.error(result.gate_message)
+        if result.gate is not None and result.gate.exit_code:
+            self.error(result.gate.message())
         if result.undelivered is not None:
             self.error(result.undelivered.one_line())
         if self.as_json:
@@ -102,10 +102,10 @@ def summary_lines(result: ReportResult) -> list[str]:
     if result.skipped:
         return [f"nothing sent: {result.skipped}"]
     for key in result.accepted:
-        lines.append(f"accepted: {_item_name(result.kind, key)}")
+        lines.append(f"accepted: {_item_name(result.api, key)}")
     for item in result.rejected:
         reasons = "; ".join(error.get("message", "") for error in item.get("errors", [])) or "no reason given"
-        lines.append(f"rejected: {_item_name(result.kind, item.get('key', {}))}: {reasons}")
+        lines.append(f"rejected: {_item_name(result.api, item.get('key', {}))}: {reasons}")
     if result.outboxed:
         lines.append(f"kept in the outbox for later delivery: {result.outboxed} request(s)")
     if result.keys.keys:

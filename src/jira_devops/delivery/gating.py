@@ -30,16 +30,13 @@ from jira_devops.errors import (
     UsageError,
 )
 from jira_devops.jira.lookup import DeploymentKey
+from jira_devops.settings import Settings
 
 if TYPE_CHECKING:
-    from jira_devops.delivery.report import ReportResult
     from jira_devops.jira.client import DevOpsClient
     from jira_devops.jira.connection import Connection
     from jira_devops.jira.models import GateStatus
-    from jira_devops.settings import Settings
 
-DEFAULT_TIMEOUT = 30 * 60.0
-DEFAULT_POLL = 10.0
 NOT_FOUND_GRACE = 120.0  # how long a 404 still means "Jira has not registered the gate yet"
 FIRST_NOT_FOUND_DELAY = 1.0
 MAX_FAILED_POLLS = 3  # consecutive polls that may fail (after their own retries) before giving up
@@ -247,8 +244,8 @@ def wait_for_gate(
     client: DevOpsClient,
     key: DeploymentKey,
     *,
-    timeout: float = DEFAULT_TIMEOUT,
-    poll: float = DEFAULT_POLL,
+    timeout: float = Settings.gate_timeout,
+    poll: float = Settings.gate_poll,
     progress: Optional[Progress] = None,
     not_found_grace: float = NOT_FOUND_GRACE,
     reason_hint: Optional[str] = None,
@@ -363,8 +360,8 @@ class _Waiter:
 
 def gate_timing(settings: Settings) -> tuple[float, float]:
     """``(timeout, poll)`` in seconds from ``--gate-timeout`` and ``--gate-poll``, checked."""
-    timeout = DEFAULT_TIMEOUT if settings.gate_timeout is None else settings.gate_timeout
-    poll = DEFAULT_POLL if settings.gate_poll is None else settings.gate_poll
+    timeout = settings.gate_timeout
+    poll = settings.gate_poll
     if timeout < 0:
         raise UsageError(f"{settings.describe_source('gate_timeout')} must not be negative",
                          hint="e.g. --gate-timeout 30m")
@@ -374,8 +371,8 @@ def gate_timing(settings: Settings) -> tuple[float, float]:
     return timeout, poll
 
 
-def _unknown_services(result: ReportResult) -> Optional[str]:
-    services = [str(value) for association in result.unknown_associations
+def _unknown_services(unknown_associations: Sequence[Mapping[str, Any]]) -> Optional[str]:
+    services = [str(value) for association in unknown_associations
                 if association.get("associationType") == "serviceIdOrKeys"
                 for value in association.get("values") or []]
     if not services:
@@ -383,25 +380,27 @@ def _unknown_services(result: ReportResult) -> Optional[str]:
     return f"Jira does not know the service {', '.join(services)} (check --service-id)"
 
 
-def gate_reported_deployment(connection: Connection, settings: Settings, result: ReportResult, *,
-                             progress: Optional[Progress] = None) -> None:
-    """Wait on the gate of the deployment ``result`` just submitted and fold the outcome into it."""
+@dataclass(frozen=True)
+class GateReport:
+    """What waiting on a reported deployment's gate produced: the outcome (``None`` when there was no
+    gate to wait for, and ``note`` says why) and the requests it took."""
+
+    outcome: Optional[GateOutcome]
+    requests: int = 0
+    note: Optional[str] = None
+
+
+def gate_reported_deployment(connection: Connection, settings: Settings, accepted: Sequence[Mapping[str, Any]],
+                             unknown_associations: Sequence[Mapping[str, Any]], *,
+                             progress: Optional[Progress] = None) -> GateReport:
+    """Wait on the gate of the deployment Jira just ``accepted`` (see :func:`wait_for_gate`)."""
     from jira_devops.jira.client import DevOpsClient  # noqa: PLC0415 - httpx only when waiting
 
-    if not result.accepted:
-        result.notes.append("no gate to wait for: Jira did not accept the deployment")
-        return
-    key = DeploymentKey.from_api(result.accepted[0])
+    if not accepted:
+        return GateReport(None, note="no gate to wait for: Jira did not accept the deployment")
+    key = DeploymentKey.from_api(dict(accepted[0]))
     timeout, poll = gate_timing(settings)
     with DevOpsClient.open(connection) as client:
-        try:
-            outcome = wait_for_gate(
-                client, key, timeout=timeout, poll=poll, progress=progress,
-                reason_hint=_unknown_services(result),
-            )
-        finally:
-            result.requests += client.requests
-    result.gate_status = outcome.status
-    result.gate_details = outcome.details
-    result.gate_message = outcome.message()
-    result.gate_exit_code = outcome.exit_code
+        outcome = wait_for_gate(client, key, timeout=timeout, poll=poll, progress=progress,
+                                reason_hint=_unknown_services(unknown_associations))
+        return GateReport(outcome, client.requests)

@@ -7,11 +7,13 @@
 - :func:`flush_before_report` is the same, bounded to a share of ``--timeout``, run before a new report so
   that older reports reach Jira first. If Jira cannot be reached there, the new report is not tried (it
   goes to the outbox behind the older ones); if the older ones meet refused credentials (which may concern
-  only their kind), the new report is still tried.
-- :func:`not_kept_gated` records that a gated deployment could not be delivered: it is never kept, as a
+  only their API), the new report is still tried.
+- :func:`not_kept_gated` says that a gated deployment could not be delivered: it is never kept, as a
   later delivery would open a gate (a change request) nobody waits for.
-- :func:`keep_undelivered` stores the bodies of a report that could not be delivered and records on the
-  result why, where they wait, and the exit code (4 unreachable, 3 credentials refused).
+- :func:`keep_undelivered` stores the bodies of a report that could not be delivered and returns the error
+  that says why, where they wait, and the exit code (4 unreachable, 3 credentials refused).
+
+Each returns what it produced; :mod:`jira_devops.delivery.sending` puts it together.
 """
 
 from __future__ import annotations
@@ -30,12 +32,13 @@ from jira_devops.errors import (
     UnreachableError,
 )
 from jira_devops.jira.bounded import MisbehavingServerError
+from jira_devops.jira.client import SubmitOutcome
 from jira_devops.jira.payloads import GATING_COMMAND
 
 if TYPE_CHECKING:
-    from jira_devops.delivery.report import ReportResult
     from jira_devops.jira.client import DevOpsClient
     from jira_devops.jira.connection import Connection
+    from jira_devops.jira.models import DevOpsApi
 
 log = logging.getLogger("jira_devops.delivery.redelivery")
 
@@ -55,14 +58,23 @@ class FlushResult:
     delivered: list[Entry] = field(default_factory=list)
     rejected: list[Entry] = field(default_factory=list)
     expired: list[Entry] = field(default_factory=list)
-    accepted: list[dict[str, Any]] = field(default_factory=list)
-    unknown_issue_keys: list[str] = field(default_factory=list)
+    answers: SubmitOutcome = field(default_factory=SubmitOutcome)
     waiting: int = 0
     other_destinations: int = 0
     problems: list[str] = field(default_factory=list)
     stopped_by: Optional[JiraDevopsError] = None
     busy: bool = False
     out_of_time: bool = False
+
+    @property
+    def accepted(self) -> list[dict[str, Any]]:
+        """What Jira accepted, entry by entry."""
+        return self.answers.accepted
+
+    @property
+    def unknown_issue_keys(self) -> list[str]:
+        """The issue keys Jira did not know, each once."""
+        return self.answers.unknown_issue_keys
 
     @property
     def exit_code(self) -> int:
@@ -126,10 +138,7 @@ def flush_outbox(client: DevOpsClient, box: Outbox, destination: Destination, *,
                 box.reject(entry, [error.one_line()])
                 result.rejected.append(entry)
                 continue
-            result.accepted.extend(outcome.accepted)
-            for key in outcome.unknown_issue_keys:
-                if key not in result.unknown_issue_keys:
-                    result.unknown_issue_keys.append(key)
+            result.answers.extend(outcome)
             if outcome.rejected:
                 box.reject(entry, rejection_reasons(entry.kind, outcome.rejected))
                 result.rejected.append(entry)
@@ -148,56 +157,64 @@ def rejection_reasons(kind: str, rejected: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def flush_before_report(client: DevOpsClient, box: Optional[Outbox], connection: Connection,
-                        result: ReportResult) -> Optional[UnreachableError]:
-    """Deliver older outbox entries first, within a share of the timeout; the error that stopped it, if any."""
+@dataclass(frozen=True)
+class EarlierReports:
+    """What delivering the outbox before a new report produced: what to tell the user, and, when Jira
+    could not be reached, the error that keeps the new report from being tried."""
+
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    blocked: Optional[UnreachableError] = None
+
+
+def flush_before_report(client: DevOpsClient, box: Optional[Outbox], connection: Connection) -> EarlierReports:
+    """Deliver older outbox entries first, within a share of the timeout (see the module docstring)."""
     if box is None or not box.has_pending():
-        return None
+        return EarlierReports()
     try:
         with client.budget(connection.timeout * PRE_FLUSH_SHARE):
             flushed = flush_outbox(client, box, destination_of(connection), lock_wait=0.0)
     except (OSError, ConfigError) as error:  # an outbox we cannot use must not stop the new report
-        result.warnings.append(f"could not deliver from the outbox {box.directory}: {error}")
-        return None
+        return EarlierReports(warnings=[f"could not deliver from the outbox {box.directory}: {error}"])
+    warnings: list[str] = []
+    notes: list[str] = []
     if flushed.delivered:
-        result.notes.append(f"delivered {len(flushed.delivered)} earlier request(s) from the outbox first")
+        notes.append(f"delivered {len(flushed.delivered)} earlier request(s) from the outbox first")
     for entry in flushed.rejected:
-        result.warnings.append(f"Jira rejected an earlier report from the outbox ({'; '.join(entry.reasons)}); "
-                               f"it was moved to {box.directory / REJECTED}")
+        warnings.append(f"Jira rejected an earlier report from the outbox ({'; '.join(entry.reasons)}); "
+                        f"it was moved to {box.directory / REJECTED}")
     for entry in flushed.expired:
-        result.warnings.append(f"an outbox entry ({', '.join(entry.item_names())}) was older than "
-                               f"{box.max_age_seconds / 86400:g} days and moved to {box.directory / EXPIRED}")
-    result.warnings.extend(flushed.problems)
+        warnings.append(f"an outbox entry ({', '.join(entry.item_names())}) was older than "
+                        f"{box.max_age_seconds / 86400:g} days and moved to {box.directory / EXPIRED}")
+    warnings.extend(flushed.problems)
     if flushed.busy:
-        result.notes.append("another process is flushing the outbox; not waiting for it")
+        notes.append("another process is flushing the outbox; not waiting for it")
     if flushed.out_of_time:
-        result.notes.append(f"{flushed.waiting} earlier request(s) still wait in the outbox (out of time for them)")
+        notes.append(f"{flushed.waiting} earlier request(s) still wait in the outbox (out of time for them)")
     if isinstance(flushed.stopped_by, UnreachableError):
-        return flushed.stopped_by
+        return EarlierReports(warnings, notes, flushed.stopped_by)
     if flushed.stopped_by is not None:
         # Refused credentials, a missing permission or a site that cannot be found may concern only the
         # older entries: the new report still gets its own try (and says for itself what is wrong).
-        result.warnings.append(f"earlier reports stay in the outbox: {flushed.stopped_by.one_line()}")
-    return None
+        warnings.append(f"earlier reports stay in the outbox: {flushed.stopped_by.one_line()}")
+    return EarlierReports(warnings, notes)
 
 
-def keep_undelivered(box: Optional[Outbox], connection: Connection, result: ReportResult,
-                     bodies: list[dict[str, Any]], error: Undelivered) -> None:
-    """Keep ``bodies`` in the outbox and say so on ``result``; raise when they cannot be kept."""
+def keep_undelivered(box: Optional[Outbox], connection: Connection, api: DevOpsApi,
+                     bodies: list[dict[str, Any]], error: Undelivered) -> Undelivered:
+    """Keep ``bodies`` in the outbox; the error saying where they wait. Raises when they cannot be kept."""
     if box is None:
         raise type(error)(f"{error.message}; not kept: the outbox is off", hint=error.hint)
     try:
         for body in bodies:
-            box.keep(result.kind, body, destination_of(connection), error.one_line())
+            box.keep(api, body, destination_of(connection), error.one_line())
     except OutboxError as problem:
         raise type(error)(f"{error.message}; and the report could not be kept: {problem.message}",
                           hint=problem.hint) from None
-    result.outboxed += len(bodies)
     then = ("fix the credentials, then run 'jira-devops flush'" if isinstance(error, AuthError)
             else "the next report from here, or 'jira-devops flush', delivers it")
     what = _what_failed(error)
-    result.undelivered = type(error)(f"{what}; kept {len(bodies)} request(s) in the outbox {box.directory}",
-                                     hint=then)
+    return type(error)(f"{what}; kept {len(bodies)} request(s) in the outbox {box.directory}", hint=then)
 
 
 def any_gated(bodies: list[dict[str, Any]]) -> bool:
@@ -207,15 +224,15 @@ def any_gated(bodies: list[dict[str, Any]]) -> bool:
                for command in item.get("commands") or [])
 
 
-def not_kept_gated(result: ReportResult, bodies: list[dict[str, Any]], error: Undelivered) -> None:
-    """Record on ``result`` that the gated deployment ``bodies`` were not delivered and are not kept.
+def not_kept_gated(bodies: list[dict[str, Any]], error: Undelivered) -> Undelivered:
+    """The error saying that the gated deployment ``bodies`` were not delivered and are not kept.
 
     Delivered later from the outbox, a gated deployment would open a gate (a change request) nobody waits
     for, long after the pipeline stopped; so the run fails (4, or 3 for refused credentials) and the
     deployment step is to be run again.
     """
     what = _what_failed(error)
-    result.undelivered = type(error)(
+    return type(error)(
         f"{what}; the gated deployment was not reported and is not kept in the outbox ({len(bodies)} "
         "request(s)), so no gate was asked",
         hint="do not deploy; run the deployment step again once Jira can be reached")

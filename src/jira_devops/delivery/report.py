@@ -7,6 +7,7 @@ return a :class:`ReportResult`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -17,51 +18,90 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 from jira_devops import ci as ci_detection
 from jira_devops.ci.context import CiContext
 from jira_devops.delivery.preflight import check_report_settings
-from jira_devops.errors import ExitCode, UsageError
+from jira_devops.delivery.sending import Delivery
+from jira_devops.errors import UsageError
 from jira_devops.history.git import Repository
 from jira_devops.history.key_discovery import KeyDiscovery, discover_keys
-from jira_devops.jira.payloads import GitFacts, Prepared, build_item, deployment_item, parse_properties, request_bodies
+from jira_devops.jira.payloads import Prepared, build_item, deployment_item, git_facts, parse_properties, request_bodies
 from jira_devops.settings import Settings
 
 if TYPE_CHECKING:
-    from jira_devops.delivery.gating import GateEvent
+    from jira_devops.delivery.gating import GateEvent, GateOutcome
     from jira_devops.errors import JiraDevopsError
     from jira_devops.jira.connection import Connection
+    from jira_devops.jira.models import DevOpsApi
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReportResult:
-    """What a report sent and what Jira answered."""
+    """What a report sent and what Jira answered, assembled once from what each stage produced: the keys
+    (:class:`KeyDiscovery`), the request bodies, the sending (:class:`~jira_devops.delivery.sending.Delivery`)
+    and the gate (:class:`~jira_devops.delivery.gating.GateOutcome`)."""
 
     command: str
-    kind: str
+    api: DevOpsApi
     bodies: list[dict[str, Any]] = field(default_factory=list)
     keys: KeyDiscovery = field(default_factory=KeyDiscovery)
-    accepted: list[dict[str, Any]] = field(default_factory=list)
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-    unknown_issue_keys: list[str] = field(default_factory=list)
-    unknown_associations: list[dict[str, Any]] = field(default_factory=list)
+    delivery: Delivery = field(default_factory=Delivery)
+    gate: Optional[GateOutcome] = None
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
     skipped: Optional[str] = None
-    gate_status: Optional[str] = None
-    gate_details: list[dict[str, Any]] = field(default_factory=list)
-    gate_message: Optional[str] = None
-    gate_exit_code: int = ExitCode.OK
-    outboxed: int = 0
-    undelivered: Optional[JiraDevopsError] = None
-    requests: int = 0
     ci_provider: str = "generic"
+    requests: int = 0
+
+    @property
+    def accepted(self) -> list[dict[str, Any]]:
+        """The items Jira accepted, as it echoed their keys."""
+        return self.delivery.accepted
+
+    @property
+    def rejected(self) -> list[dict[str, Any]]:
+        """The items Jira rejected, with its reasons."""
+        return self.delivery.rejected
+
+    @property
+    def unknown_issue_keys(self) -> list[str]:
+        """The issue keys Jira did not know, each once."""
+        return self.delivery.unknown_issue_keys
+
+    @property
+    def unknown_associations(self) -> list[dict[str, Any]]:
+        """Associations other than issue keys (services, ...) Jira did not know."""
+        return self.delivery.unknown_associations
+
+    @property
+    def outboxed(self) -> int:
+        """How many request bodies were kept in the outbox for later delivery."""
+        return self.delivery.outboxed
+
+    @property
+    def undelivered(self) -> Optional[JiraDevopsError]:
+        """Why the report was not delivered (and whether it was kept), if it was not."""
+        return self.delivery.undelivered
+
+    @property
+    def gate_status(self) -> Optional[str]:
+        """How the deployment gate ended; ``None`` without a gate."""
+        return self.gate.status if self.gate else None
+
+    @property
+    def gate_details(self) -> list[dict[str, Any]]:
+        """The change requests and other details Jira gave for the gate."""
+        return self.gate.details if self.gate else []
+
+    @property
+    def gate_message(self) -> Optional[str]:
+        """One line saying how the gate ended."""
+        return self.gate.message() if self.gate else None
 
     @property
     def exit_code(self) -> int:
         """0 if all was accepted, 1 if Jira rejected some, 4 (3) if kept in the outbox; a gate's code first."""
-        if self.gate_exit_code:
-            return self.gate_exit_code
-        if self.undelivered is not None:
-            return self.undelivered.exit_code
-        return ExitCode.REJECTED if self.rejected else ExitCode.OK
+        if self.gate is not None and self.gate.exit_code:
+            return self.gate.exit_code
+        return self.delivery.exit_code
 
     def to_json(self) -> dict[str, Any]:
         """The result as the JSON object ``--json`` prints (a stable, documented shape)."""
@@ -90,15 +130,6 @@ class ReportResult:
             "notes": self.notes,
             "bodies": self.bodies,
         }
-
-
-def git_facts(repository: Optional[Repository]) -> GitFacts:
-    """HEAD, branch, remote URL and folder name of the repository, as far as they can be read."""
-    top = repository.top_level() if repository is not None else None
-    if repository is None or top is None:
-        return GitFacts()
-    return GitFacts(commit=repository.head(), branch=repository.branch(), remote_url=repository.remote_url("origin"),
-                    root_name=top.name)
 
 
 def detect_ci(settings: Settings, environ: Optional[Mapping[str, str]] = None) -> CiContext:
@@ -171,68 +202,42 @@ def prepare_deployment(settings: Settings, ci: CiContext) -> tuple[Prepared, Key
     return prepared, keys
 
 
-def _report(command: str, kind: str, settings: Settings, prepared: Prepared, keys: KeyDiscovery,
+def _report(command: str, api: DevOpsApi, settings: Settings, prepared: Prepared, keys: KeyDiscovery,
             ci: CiContext, connection: Optional[Connection],
             progress: Optional[Callable[[GateEvent], None]] = None) -> ReportResult:
-    result = ReportResult(command=command, kind=kind, keys=keys, dry_run=bool(settings.dry_run),
-                          ci_provider=ci.provider)
-    result.warnings.extend(ci.notes)
-    result.warnings.extend(keys.warnings)
-    result.warnings.extend(prepared.warnings)
-    result.notes.extend(prepared.notes)
+    """Send what was prepared, wait on a gate, record the deploy: each stage returns what it produced,
+    and the result is assembled here, once."""
+    warnings = [*ci.notes, *keys.warnings, *prepared.warnings]
+    notes = list(prepared.notes)
+
+    def result(**produced: Any) -> ReportResult:
+        return ReportResult(command=command, api=api, keys=keys, dry_run=bool(settings.dry_run),
+                            ci_provider=ci.provider, warnings=warnings, notes=notes, **produced)
+
     item = prepared.item
-    has_keys = bool(getattr(item, "issueKeys", None) or getattr(item, "associations", None))
-    if not has_keys:
-        result.skipped = "no issue keys found"
-        result.warnings.append("no issue keys found, so Jira has nothing to attach this to and nothing "
-                               "was sent (name one with --issue-key, or put it in the branch name or "
-                               "a commit message)")
-        return result
-    with _payload_checks(kind[:-1]):
-        result.bodies = request_bodies(kind, [item], parse_properties(settings.property))
+    if not (getattr(item, "issueKeys", None) or getattr(item, "associations", None)):
+        warnings.append("no issue keys found, so Jira has nothing to attach this to and nothing was sent "
+                        "(name one with --issue-key, or put it in the branch name or a commit message)")
+        return result(skipped="no issue keys found")
+    with _payload_checks(api[:-1]):
+        bodies = request_bodies(api, [item], parse_properties(settings.property))
     if connection is None:
-        return result
-    send(connection, result, outbox=settings.outbox)
-    if settings.gate and result.undelivered is None:
+        return result(bodies=bodies)
+    from jira_devops.delivery.sending import send  # noqa: PLC0415 - httpx only when sending
+
+    delivery = send(connection, api, bodies, outbox=settings.outbox)
+    warnings.extend(delivery.warnings)
+    notes.extend(delivery.notes)
+    gate = None
+    requests = delivery.requests
+    if settings.gate and delivery.undelivered is None:
         from jira_devops.delivery.gating import gate_reported_deployment  # noqa: PLC0415
 
-        gate_reported_deployment(connection, settings, result, progress=progress)
-    return result
-
-
-def send(connection: Connection, result: ReportResult, *, outbox: Optional[str] = None) -> None:
-    """Submit the result's request bodies and fold Jira's answers into it.
-
-    Older reports waiting in the outbox go first; bodies that cannot be delivered are kept in the outbox
-    (``outbox``: its folder, default the user's state dir, ``off`` for none), except gated deployments,
-    which are never kept. See :mod:`jira_devops.delivery.redelivery`.
-    """
-    from jira_devops.delivery import redelivery as delivery  # noqa: PLC0415
-    from jira_devops.delivery.outbox import open_outbox  # noqa: PLC0415
-    from jira_devops.jira.client import DevOpsClient  # noqa: PLC0415 - httpx only when sending
-
-    box = open_outbox(outbox)
-    with DevOpsClient.open(connection) as client:
-        blocked = delivery.flush_before_report(client, box, connection, result)
-        for index, body in enumerate(result.bodies):
-            try:
-                if blocked is not None:
-                    raise blocked
-                outcome = client.submit(result.kind, body)  # type: ignore[arg-type]
-            except delivery.UNDELIVERED as error:
-                if delivery.any_gated(result.bodies[index:]):
-                    delivery.not_kept_gated(result, result.bodies[index:], error)
-                else:
-                    delivery.keep_undelivered(box, connection, result, result.bodies[index:], error)
-                break
-            result.accepted.extend(outcome.accepted)
-            result.rejected.extend(outcome.rejected)
-            for key in outcome.unknown_issue_keys:
-                if key not in result.unknown_issue_keys:
-                    result.unknown_issue_keys.append(key)
-            result.unknown_associations.extend(outcome.unknown_associations)
-        result.requests += client.requests
-        result.warnings.extend(client.tokens.warnings)
+        waited = gate_reported_deployment(connection, settings, delivery.accepted, delivery.unknown_associations,
+                                          progress=progress)
+        gate, requests = waited.outcome, requests + waited.requests
+        notes.extend([waited.note] if waited.note else [])
+    return result(bodies=bodies, delivery=delivery, gate=gate, requests=requests)
 
 
 def report_build(settings: Settings, *, ci: Optional[CiContext] = None) -> ReportResult:
@@ -255,24 +260,28 @@ def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None,
     context = ci or detect_ci(settings)
     prepared, keys = prepare_deployment(settings, context)
     result = _report("report-deploy", "deployments", settings, prepared, keys, context, connection, progress)
-    _record_deploy(settings, context, prepared, result)
-    return result
+    problems = _record_deploy(settings, context, prepared, result)
+    if not problems:
+        return result
+    relied_on = settings.record is True or settings.since == "last-deploy"
+    if relied_on:
+        return dataclasses.replace(result, warnings=[*result.warnings, *problems])
+    return dataclasses.replace(result, notes=[*result.notes, *problems])
 
 
-def _record_deploy(settings: Settings, ci: CiContext, prepared: Prepared, result: ReportResult) -> None:
+def _record_deploy(settings: Settings, ci: CiContext, prepared: Prepared, result: ReportResult) -> list[str]:
     """Remember the commit a successful deployment shipped, for the next ``--since last-deploy``.
 
     The environment received the commit whatever Jira made of the report, so Jira's answer does not
     matter here; a dry run records nothing. Problems are warnings when the run uses the history or
-    asked for recording, and notes otherwise (recording is on by default; nobody relies on it yet).
+    asked for recording, and notes otherwise (recording is on by default; nobody relies on it yet): the
+    caller decides, this returns the problems.
     """
     from jira_devops.history.deploys import RECORDED_STATES, record_deploy  # noqa: PLC0415
 
     item = prepared.item
     if settings.dry_run or settings.record is False or item.state not in RECORDED_STATES \
             or result.gate_status not in (None, "allowed"):
-        return
+        return []
     commit = settings.commit or ci.commit or "HEAD"
-    problems = record_deploy(settings, ci, commit, item.environment.id)
-    relied_on = settings.record is True or settings.since == "last-deploy"
-    (result.warnings if relied_on else result.notes).extend(problems)
+    return record_deploy(settings, ci, commit, item.environment.id)

@@ -7,33 +7,32 @@ requests seen (OAuth secrets redacted, tokens never recorded).
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import Any, Callable, Optional
 
-from jira_devops.emulator.state import GATE_DECISIONS, Fault, GateRule
+from jira_devops.emulator.state import GATE_DECISIONS, EmulatorState, Fault, GateRule
 from jira_devops.emulator.submissions import Answer, error_array
 
-if TYPE_CHECKING:
-    from jira_devops.emulator.server import Emulator
 
-
-def control(emulator: Emulator, method: str, path: str, raw: bytes) -> Answer:
+def control(state: EmulatorState, method: str, path: str, raw: bytes) -> Answer:
     """Answer one control request."""
-    state = emulator.state
     name = path[len("/_emulator/"):].strip("/")
     reads: dict[str, Callable[[], Any]] = {
         "requests": lambda: list(state.requests),
         "state": state.snapshot,
         "builds": lambda: state.snapshot()["builds"],
         "deployments": lambda: state.snapshot()["deployments"],
+        "repositories": lambda: state.snapshot()["repositories"],
+        "flags": lambda: state.snapshot()["flags"],
+        "faults": lambda: [vars(fault) for fault in state.faults],
     }
-    if name in reads:
-        if method != "GET":
-            return Answer(405, error_array("Use GET"))
+    writes = ("reset", "faults", "gates", "revoke-tokens")
+    if name in reads and method == "GET":
         with state.lock:
             return Answer(200, reads[name]())
+    if name in reads and name not in writes:
+        return Answer(405, error_array("Use GET"))
     if method != "POST":
-        return Answer(405 if name in ("reset", "faults", "gates", "revoke-tokens") else 404,
-                      error_array(f"No such control endpoint: {method} {path}"))
+        return Answer(405 if name in writes else 404, error_array(f"No such control endpoint: {method} {path}"))
     try:
         body = json.loads(raw) if raw.strip() else {}
     except ValueError:
@@ -50,7 +49,7 @@ def control(emulator: Emulator, method: str, path: str, raw: bytes) -> Answer:
         state.add_fault(fault)
         return Answer(200, {"scripted": fault.count})
     if name == "gates":
-        return _gates(emulator, body)
+        return _gates(state, body)
     return Answer(404, error_array(f"No such control endpoint: {path}"))
 
 
@@ -75,7 +74,7 @@ def _fault(body: Any) -> tuple[Optional[Fault], str]:
                  delay=float(delay), reset_connection=reset), ""
 
 
-def _gates(emulator: Emulator, body: Any) -> Answer:
+def _gates(state: EmulatorState, body: Any) -> Answer:
     if not isinstance(body, dict) or body.get("decision") not in GATE_DECISIONS:
         return Answer(400, error_array(f"decision must be one of {', '.join(GATE_DECISIONS)}"))
     polls = body.get("awaiting_polls", 0)
@@ -85,5 +84,5 @@ def _gates(emulator: Emulator, body: Any) -> Answer:
     environment = body.get("environment_id")
     if environment is not None and not isinstance(environment, str):
         return Answer(400, error_array("environment_id must be a string"))
-    changed = emulator.state.set_gate_rule(environment, GateRule(str(body["decision"]), polls, unknown))
+    changed = state.set_gate_rule(environment, GateRule(str(body["decision"]), polls, unknown))
     return Answer(200, {"gates_changed": changed})

@@ -7,12 +7,11 @@ Refusals use the OAuth error shape ``{"error": ..., "error_description": ...}``.
 from __future__ import annotations
 
 import hmac
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from jira_devops.emulator.config import EmulatorConfig
+from jira_devops.emulator.state import EmulatorState
 from jira_devops.emulator.submissions import Answer
-
-if TYPE_CHECKING:
-    from jira_devops.emulator.server import Emulator
 
 AUDIENCE = "api.atlassian.com"
 SCOPE = "manage:jira-data-provider"
@@ -23,7 +22,7 @@ def oauth_error(status: int, error: str, description: str) -> Answer:
     return Answer(status, {"error": error, "error_description": description})
 
 
-def token_answer(emulator: Emulator, body: Any, content_type: str) -> Answer:
+def token_answer(config: EmulatorConfig, state: EmulatorState, body: Any, content_type: str) -> Answer:
     """Exchange client credentials for an access token, or refuse."""
     if not isinstance(body, dict):
         return oauth_error(400, "invalid_request", "Send a JSON or form body with the client credentials")
@@ -36,11 +35,10 @@ def token_answer(emulator: Emulator, body: Any, content_type: str) -> Answer:
         return oauth_error(403, "access_denied", f"Service not found for audience {str(audience)[:100]!r}")
     client_id = str(body.get("client_id") or "")
     secret = str(body.get("client_secret") or "")
-    config = emulator.config
     good_id = hmac.compare_digest(client_id.encode(), config.client_id.encode())
     good_secret = hmac.compare_digest(secret.encode(), config.client_secret.encode())
     if not (good_id and good_secret):
         return oauth_error(401, "access_denied", "Unauthorized")
-    token = emulator.state.issue_token(config.token_lifetime)
+    token = state.issue_token(config.token_lifetime)
     return Answer(200, {"access_token": token, "expires_in": config.token_lifetime,
                         "token_type": "Bearer", "scope": SCOPE})

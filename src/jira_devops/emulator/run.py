@@ -10,14 +10,15 @@ from pathlib import Path
 from types import FrameType
 from typing import Optional
 
-from jira_devops.emulator.server import (
+from jira_devops.emulator.config import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     DEFAULT_PROJECTS,
-    Emulator,
+    PERMISSIONS,
     EmulatorConfig,
     is_loopback,
 )
+from jira_devops.emulator.server import Emulator
 from jira_devops.emulator.state import parse_gate_decision
 from jira_devops.errors import UsageError
 
@@ -48,6 +49,19 @@ def parse_projects(text: Optional[str]) -> tuple[str, ...]:
     return keys
 
 
+def parse_permissions(text: Optional[str]) -> tuple[str, ...]:
+    """The APIs named in ``builds,devinfo``; a :class:`UsageError` names an unknown one."""
+    if text is None:
+        return tuple(PERMISSIONS)
+    names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    if not names:
+        raise UsageError("--permissions needs at least one of " + ", ".join(PERMISSIONS))
+    for name in names:
+        if name not in PERMISSIONS:
+            raise UsageError(f"--permissions: {name!r} is not a permission", hint="use " + ", ".join(PERMISSIONS))
+    return names
+
+
 def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
     """The emulator configuration from the command's flags; bad values are usage errors."""
     if not 0 <= args.port <= 65535:
@@ -58,6 +72,8 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         raise UsageError(f"--token-lifetime {args.token_lifetime} must be at least 1 second")
     if args.latency < 0:
         raise UsageError(f"--latency {args.latency} must not be negative")
+    if not args.read_timeout > 0:
+        raise UsageError(f"--read-timeout {args.read_timeout} must be more than 0 seconds")
     try:
         gate = parse_gate_decision(args.gate_decision)
     except ValueError as error:
@@ -74,6 +90,8 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         latency=args.latency,
         log_requests=not args.quiet,
         token_lifetime=args.token_lifetime,
+        permissions=parse_permissions(args.permissions),
+        read_timeout=args.read_timeout,
     )
 
 

@@ -1,9 +1,14 @@
 """The bundled request schema: derived from Atlassian's OpenAPI spec, keeping only the constraints.
 
-``python -m jira_devops.emulator.schema SPEC [-o OUT]`` re-derives ``devops-schema.json`` from an OpenAPI
-document of the Builds and Deployments APIs. The result holds one JSON Schema (draft 2020-12) per
-request body (``builds`` and ``deployments``) with every referenced component under ``$defs``; types,
-required fields, enums, lengths, item limits and patterns are kept, descriptions and examples are not.
+``python -m jira_devops.emulator.schema SPEC [SPEC...] [-o OUT]`` re-derives ``devops-schema.json`` from the
+OpenAPI documents of the Builds and Deployments APIs and of the Development information and Feature flags
+APIs. The result holds one JSON Schema (draft 2020-12) per request body (``builds``, ``deployments``,
+``devinfo``, ``featureflags``) with every referenced component under ``$defs``; types, required fields,
+enums, lengths, item limits and patterns are kept, descriptions and examples are not.
+
+Two repairs of the generated spec: a ``pattern`` written on an array (the issue keys of commits, branches
+and pull requests) is moved to its items, where it means something; and the Unicode classes ``\\p{L}`` and
+``\\p{Digit}``, which Python's ``re`` does not know, are written as the classes ``re`` has for them.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from typing import Any, Optional
 
 SCHEMA_FILE = "devops-schema.json"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-REQUEST_SCHEMAS = {"builds": "SubmitBuildsRequest", "deployments": "SubmitDeploymentRequest"}
+REQUEST_SCHEMAS = {"builds": "SubmitBuildsRequest", "deployments": "SubmitDeploymentRequest",
+                   "devinfo": "DevInformation", "featureflags": "SubmitFeatureFlagRequest"}
 _REF_PREFIX = "#/components/schemas/"
 # The keywords that constrain a value; everything else in the spec (descriptions, examples, titles,
 # defaults, deprecation marks) only annotates and is dropped.
@@ -28,6 +34,15 @@ _CONSTRAINTS = frozenset({
     "exclusiveMaximum", "multipleOf", "format",
 })
 _SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf")
+# Unicode property classes of the spec's patterns, as Python's re writes them (longest first).
+_PATTERN_CLASSES = ((r"[\p{L}\p{Digit}_]", r"\w"), (r"\p{L}", r"[^\W\d_]"), (r"\p{Digit}", r"\d"))
+
+
+def python_pattern(pattern: str) -> str:
+    """A pattern of the spec in Python's ``re`` dialect."""
+    for spec_class, python_class in _PATTERN_CLASSES:
+        pattern = pattern.replace(spec_class, python_class)
+    return pattern
 
 
 def _constraints_only(node: Any, refs: set[str]) -> Any:
@@ -48,8 +63,12 @@ def _constraints_only(node: Any, refs: set[str]) -> Any:
             out[key] = value
         elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
             out[key] = [_constraints_only(sub, refs) for sub in value]
+        elif key == "pattern" and isinstance(value, str):
+            out[key] = python_pattern(value)
         elif key in _CONSTRAINTS:
             out[key] = value
+    if out.get("type") == "array" and "pattern" in out and isinstance(out.get("items"), dict):
+        out["items"] = {**out["items"], "pattern": out.pop("pattern")}
     if node.get("nullable") is True and isinstance(out.get("type"), str):
         out["type"] = [out["type"], "null"]
     return out
@@ -71,14 +90,23 @@ def _closure(components: dict[str, Any], root: str) -> dict[str, Any]:
     return dict(sorted(defs.items()))
 
 
-def derive(spec: dict[str, Any]) -> dict[str, Any]:
-    """The bundled schema document from an OpenAPI document."""
+def _components(spec: Any) -> dict[str, Any]:
     try:
-        components = spec["components"]["schemas"]
+        components: dict[str, Any] = spec["components"]["schemas"]
     except (KeyError, TypeError):
         raise ValueError("the document has no components.schemas: is it an OpenAPI spec?") from None
-    derived: dict[str, Any] = {"source": str(spec.get("info", {}).get("version", "unknown")), "requests": {}}
+    return components
+
+
+def derive(*specs: dict[str, Any]) -> dict[str, Any]:
+    """The bundled schema document from the OpenAPI documents that together define every request body."""
+    every = [_components(spec) for spec in specs]
+    versions = sorted({str(spec.get("info", {}).get("version", "unknown")) for spec in specs})
+    derived: dict[str, Any] = {"source": ", ".join(versions), "requests": {}}
     for kind, name in REQUEST_SCHEMAS.items():
+        components = next((found for found in every if name in found), None)
+        if components is None:
+            raise ValueError(f"no document defines {name} (the {kind} request body)")
         defs = _closure(components, name)
         derived["requests"][kind] = {"$schema": DIALECT, "$ref": f"#/$defs/{name}", "$defs": defs}
     return derived
@@ -94,13 +122,15 @@ def load_bundled() -> dict[str, Any]:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Derive the bundled schema from an OpenAPI spec file."""
     parser = argparse.ArgumentParser(prog="python -m jira_devops.emulator.schema", description=__doc__)
-    parser.add_argument("spec", type=Path, help="OpenAPI document (JSON) of the Builds and Deployments APIs")
+    parser.add_argument("spec", type=Path, nargs="+",
+                        help="OpenAPI documents (JSON) of the Builds and Deployments APIs and of the Development "
+                        "information and Feature flags APIs")
     parser.add_argument("-o", "--output", type=Path,
                         default=Path(__file__).with_name(SCHEMA_FILE), help="where to write the schema")
     args = parser.parse_args(argv)
     try:
-        spec = json.loads(args.spec.read_text(encoding="utf-8"))
-        derived = derive(spec)
+        specs = [json.loads(path.read_text(encoding="utf-8")) for path in args.spec]
+        derived = derive(*specs)
     except (OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -1,13 +1,13 @@
 """The emulator's HTTP server: a loopback stand-in for api.atlassian.com and a Jira site.
 
-Serves the OAuth token endpoint, ``/_edge/tenant_info``, the Builds and Deployments APIs under
-``/jira/{builds|deployments}/0.1/cloud/{cloudId}/``, the test-control endpoints under ``/_emulator/`` and
-a read-only HTML page at ``/``. Standard library only (jsonschema validates submissions).
+Serves the OAuth token endpoint, ``/_edge/tenant_info``, the Builds, Deployments, Development information
+and Feature flags APIs under ``/jira/{builds|deployments|devinfo|featureflags}/0.1/cloud/{cloudId}/``, the
+test-control endpoints under ``/_emulator/`` and a read-only HTML page at ``/`` (refreshed from
+``/_page/panels``). Standard library only (jsonschema validates submissions).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import random
 import socket
@@ -15,41 +15,36 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Collection
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from jira_devops.emulator.bodies import parse_body, recorded_body
+from jira_devops.emulator.config import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_PROJECTS,
+    PERMISSIONS,
+    EmulatorConfig,
+    host_name,
+    is_local_host_name,
+    is_loopback,
+)
 from jira_devops.emulator.control import control
 from jira_devops.emulator.oauth import token_answer
-from jira_devops.emulator.page import render_page
-from jira_devops.emulator.state import TOKEN_LIFETIME_SECONDS, EmulatorState, GateRule
-from jira_devops.emulator.submissions import Answer, Submissions, error_array
+from jira_devops.emulator.page import render_page, render_panels
+from jira_devops.emulator.routes import APIS, Apis
+from jira_devops.emulator.state import EmulatorState
+from jira_devops.emulator.submissions import Answer, error_array
 
-DEFAULT_CLIENT_ID = "emulator-client"
-DEFAULT_CLIENT_SECRET = "emulator-secret"  # noqa: S105 - the documented demo credential of a local stand-in
-DEFAULT_PROJECTS = ("ABC", "OPS", "DEMO")
+__all__ = ["DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "DEFAULT_PROJECTS", "Emulator", "EmulatorConfig",
+           "is_loopback"]
+
 UNAUTHORIZED = {"code": 401, "message": "Unauthorized"}
+FORBIDDEN = {"code": 403, "message": "Forbidden"}
 MAX_BODY_BYTES = 10 * 1024 * 1024
-
-
-@dataclass
-class EmulatorConfig:
-    """How one emulator behaves."""
-
-    host: str = "127.0.0.1"
-    port: int = 0
-    client_id: str = DEFAULT_CLIENT_ID
-    client_secret: str = field(default=DEFAULT_CLIENT_SECRET, repr=False)
-    projects: Collection[str] = DEFAULT_PROJECTS
-    state_file: Optional[Path] = None
-    gate: GateRule = field(default_factory=GateRule)
-    fail_rate: float = 0.0
-    latency: float = 0.0
-    log_requests: bool = True
-    token_lifetime: int = TOKEN_LIFETIME_SECONDS
+# Errors that only mean the client went away or stalled: the connection is closed, nothing is printed.
+_CLIENT_GONE = (ConnectionError, TimeoutError, socket.timeout)
 
 
 class _Server(ThreadingHTTPServer):
@@ -63,6 +58,14 @@ class _Server(ThreadingHTTPServer):
         self.emulator = emulator
         super().__init__(address, _Handler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that resets or stalls is not news; anything else is one line, not a traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, _CLIENT_GONE):
+            return
+        print(f"emulator: error while serving {client_address[0]}: {type(error).__name__}: {error}",
+              file=sys.stderr, flush=True)
+
 
 class Emulator:
     """One emulated Atlassian endpoint: state, rules and a bound (not yet serving) HTTP server."""
@@ -71,7 +74,7 @@ class Emulator:
         self.config = config
         self.state = EmulatorState(default_gate=config.gate, state_file=config.state_file)
         self.state.load()
-        self.submissions = Submissions(self.state, config.projects)
+        self.apis = Apis(self.state, config.projects)
         self.random = random.Random()  # noqa: S311 - fault injection, not security
         self.server = _Server(self, (config.host, config.port))
         self._thread: Optional[threading.Thread] = None
@@ -109,16 +112,6 @@ class Emulator:
         self.stop()
 
 
-def is_loopback(address: str) -> bool:
-    """True for a loopback address (IPv4, IPv6, or IPv4 mapped into IPv6)."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", maxsplit=1)[0])
-    except ValueError:
-        return False
-    mapped = getattr(ip, "ipv4_mapped", None)
-    return bool(ip.is_loopback or (mapped is not None and mapped.is_loopback))
-
-
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Headers and body go out in two writes; with Nagle's algorithm the second waits for the client's
@@ -126,6 +119,12 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _Server
     server_version = "jira-devops-emulator"
+
+    def setup(self) -> None:
+        # A client that stops sending (half a request line, headers or body) or idles on a kept-alive
+        # connection is dropped after this long instead of holding a thread forever.
+        super().setup()
+        self.connection.settimeout(self.server.emulator.config.read_timeout)
 
     def do_GET(self) -> None:
         self._handle()
@@ -147,11 +146,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         try:
             self._handle_request()
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client went away (e.g. it timed out): nothing to answer
+        except _CLIENT_GONE:
+            self.close_connection = True  # the client went away or stalled: nothing to answer
         except Exception as error:  # a bug of the emulator: answer 500 in one line rather than drop the client
-            print(f"emulator: internal error on {self.command} {self.path}: {type(error).__name__}: {error}",
-                  file=sys.stderr, flush=True)
+            print(f"emulator: internal error on {self.command} {urlsplit(self.path).path}: "
+                  f"{type(error).__name__}: {error}", file=sys.stderr, flush=True)
             self.close_connection = True
             self._send(Answer(500, error_array(f"Emulator internal error: {type(error).__name__}")))
 
@@ -159,7 +158,14 @@ class _Handler(BaseHTTPRequestHandler):
         emulator = self.server.emulator
         parts = urlsplit(self.path)
         path = parts.path
-        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        query_pairs = parse_qsl(parts.query, keep_blank_values=True)
+        host = self.headers.get("Host")
+        if host is not None and not is_local_host_name(host_name(host), emulator.config.host):
+            # A page whose DNS name was rebound to this address sends its own name: refuse it everything.
+            self.close_connection = True
+            self._send(Answer(421, error_array(f"This emulator does not answer for the host {host[:100]!r}; "
+                                               "use its address, localhost, or the name given with --host")))
+            return
         raw = self._read_body()
         if raw is None:
             return
@@ -167,15 +173,16 @@ class _Handler(BaseHTTPRequestHandler):
             if not is_loopback(self.client_address[0]):
                 self._send(Answer(403, error_array("The control endpoints answer loopback clients only")))
                 return
-            self._send(control(emulator, self.command, path, raw))
+            self._send(control(emulator.state, self.command, path, raw))
             return
         if path == "/" and self.command == "GET":
             self._send_html(render_page(emulator.state))
             return
         generation = emulator.state.generation
-        body, recorded = _parse_body(raw, self.headers.get("Content-Type", ""), path)
-        entry: dict[str, Any] = {"method": self.command, "path": path, "query": query, "status": 0,
-                                 "body": recorded, "authorized": False}
+        body = parse_body(raw, self.headers.get("Content-Type", ""))
+        entry: dict[str, Any] = {"method": self.command, "path": path, "query": dict(query_pairs), "status": 0,
+                                 "body": recorded_body(body, len(raw), path), "bodyBytes": len(raw),
+                                 "authorized": False}
         answer = self._fault_or_none(path)
         if emulator.state.generation != generation:
             # Reset while this request was held by a delay: it belongs to a test that has ended, and must
@@ -183,10 +190,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if answer is None:
-            answer = self._route(path, query, body, entry)
+            answer = self._route(path, query_pairs, body, entry)
         reset = answer.status < 0  # a scripted connection reset: no answer at all (logged as status 0)
         entry["status"] = 0 if reset else answer.status
-        emulator.state.log_request(entry)
+        if path != "/_page/panels":
+            emulator.state.log_request(entry)
         if reset:
             self._reset_connection()
             return
@@ -209,30 +217,39 @@ class _Handler(BaseHTTPRequestHandler):
             return _fault_answer(503, None)
         return None
 
-    def _route(self, path: str, query: dict[str, str], body: Any, entry: dict[str, Any]) -> Answer:
+    def _route(self, path: str, query: list[tuple[str, str]], body: Any, entry: dict[str, Any]) -> Answer:
         emulator = self.server.emulator
         method = self.command
         if path == "/oauth/token":
             if method != "POST":
                 return Answer(405, error_array("Use POST"))
-            answer = token_answer(emulator, body, self.headers.get("Content-Type", ""))
-            return answer
+            return token_answer(emulator.config, emulator.state, body, self.headers.get("Content-Type", ""))
         if path == "/_edge/tenant_info":
             if method != "GET":
                 return Answer(405, error_array("Use GET"))
             return Answer(200, {"cloudId": emulator.state.cloud_id})
+        if path == "/_page/panels":
+            if method != "GET":
+                return Answer(405, error_array("Use GET"))
+            if dict(query).get("since") == str(emulator.state.revision):
+                return Answer(200, {"revision": emulator.state.revision})  # nothing new: nothing to render
+            revision, html = render_panels(emulator.state)
+            return Answer(200, {"revision": revision, "html": html})
         segments = [unquote(part) for part in path.split("/")[1:]]
-        if len(segments) < 5 or segments[0] != "jira" or segments[1] not in ("builds", "deployments") \
+        if len(segments) < 5 or segments[0] != "jira" or segments[1] not in APIS \
                 or segments[2] != "0.1" or segments[3] != "cloud":
             return Answer(404, error_array(f"No such resource: {path}"))
-        kind = segments[1]
+        api = segments[1]
         authorized = self._authorized()
         entry["authorized"] = authorized
         if not authorized:
             return Answer(401, UNAUTHORIZED)
+        if api not in emulator.config.permissions:
+            # Jira refuses a credential created without this API's permission (the body is an assumption).
+            return Answer(403, {**FORBIDDEN, "permission": PERMISSIONS[api]})
         if segments[4] != emulator.state.cloud_id:
             return Answer(404, error_array("No Jira site has that cloud ID"))
-        return _api(emulator.submissions, kind, method, segments[5:], query, body)
+        return emulator.apis.answer(api, method, segments[5:], query, body)
 
     def _authorized(self) -> bool:
         header = self.headers.get("Authorization", "")
@@ -282,9 +299,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._log(0)
 
     def _log(self, status: int) -> None:
-        if self.server.emulator.config.log_requests and not urlsplit(self.path).path.startswith("/_emulator"):
+        path = urlsplit(self.path).path
+        if self.server.emulator.config.log_requests and not path.startswith(("/_emulator", "/_page/")):
             shown = "connection reset" if status == 0 else str(status)
-            print(f"{self.command} {urlsplit(self.path).path} -> {shown}", file=sys.stderr, flush=True)
+            print(f"{self.command} {path} -> {shown}", file=sys.stderr, flush=True)
 
 
 def _fault_answer(status: int, retry_after: Optional[str]) -> Answer:
@@ -293,66 +311,3 @@ def _fault_answer(status: int, retry_after: Optional[str]) -> Answer:
         return Answer(401, UNAUTHORIZED, headers)
     reason = {429: "Rate limit exceeded", 503: "Service unavailable"}.get(status, f"Emulated failure (HTTP {status})")
     return Answer(status, error_array(reason), headers)
-
-
-def _parse_body(raw: bytes, content_type: str, path: str) -> tuple[Any, Any]:
-    """The body as the handler reads it, and as the request log records it (secrets redacted)."""
-    if not raw:
-        return None, None
-    text = raw.decode("utf-8", errors="replace")
-    body: Any
-    if content_type.startswith("application/x-www-form-urlencoded"):
-        body = dict(parse_qsl(text, keep_blank_values=True))
-    else:
-        try:
-            body = json.loads(text)
-        except ValueError:
-            return _Unparsable(text), None
-    recorded = body
-    if path == "/oauth/token" and isinstance(body, dict) and "client_secret" in body:
-        recorded = {**body, "client_secret": "***"}
-    return body, recorded
-
-
-class _Unparsable(str):
-    """A body that is not JSON (kept apart from a JSON string)."""
-
-
-def _api(submissions: Submissions, kind: str, method: str, rest: list[str], query: dict[str, str],
-         body: Any) -> Answer:
-    if rest == ["bulk"]:
-        if method != "POST":
-            return Answer(405, error_array("Use POST"))
-        if isinstance(body, _Unparsable) or body is None:
-            return Answer(400, error_array("The request body is not valid JSON"))
-        return submissions.submit(kind, body)
-    if rest == ["bulkByProperties"]:
-        if method != "DELETE":
-            return Answer(405, error_array("Use DELETE"))
-        return submissions.delete_by_properties(kind, query)
-    key = _item_path_key(kind, rest)
-    if key is None:
-        return Answer(404, error_array("No such resource"))
-    gating = kind == "deployments" and len(rest) == 7
-    if gating:
-        if method != "GET":
-            return Answer(405, error_array("Use GET"))
-        return submissions.gating_status((str(key[0]), str(key[1]), int(key[2])))
-    if method == "GET":
-        return submissions.get(kind, key)
-    if method == "DELETE":
-        return submissions.delete(kind, key)
-    return Answer(405, error_array("Use GET or DELETE"))
-
-
-def _item_path_key(kind: str, rest: list[str]) -> Optional[tuple[Any, ...]]:
-    try:
-        if kind == "builds" and len(rest) == 4 and rest[0] == "pipelines" and rest[2] == "builds":
-            return (rest[1], int(rest[3]))
-        if kind == "deployments" and len(rest) in (6, 7) and rest[0] == "pipelines" \
-                and rest[2] == "environments" and rest[4] == "deployments" \
-                and (len(rest) == 6 or rest[6] == "gating-status"):
-            return (rest[1], rest[3], int(rest[5]))
-    except ValueError:
-        return None
-    return None

@@ -1,4 +1,5 @@
-"""What the emulated Jira holds: builds, deployments, gates, tokens, the request log and scripted faults.
+"""What the emulated Jira holds: builds, deployments, repositories, feature flags, gates, tokens, the request
+log and scripted faults.
 
 One :class:`EmulatorState` is shared by the server's threads; every method takes its lock. With a state
 file, everything Jira would remember (items, gates, tokens, the cloud ID) is written after each change and
@@ -20,11 +21,15 @@ from pathlib import Path
 from typing import Any, Optional
 
 MAX_LOGGED_REQUESTS = 2000
+# The request log keeps bodies up to this many bytes in all (as received); older bodies are dropped first.
+MAX_LOGGED_BODY_TOTAL = 32 * 1024 * 1024
 TOKEN_LIFETIME_SECONDS = 3600
 GATE_DECISIONS = ("allowed", "prevented", "awaiting", "invalid")
 
 BuildKey = tuple[str, int]
 DeploymentKey = tuple[str, str, int]
+# The entity lists of a repository, by the name the API gives each list.
+ENTITY_LISTS = ("commits", "branches", "pullRequests")
 
 
 def now_iso() -> str:
@@ -85,6 +90,33 @@ class StoredItem:
 
 
 @dataclass
+class StoredRepository:
+    """A repository of the Development information API, with its commits, branches and pull requests."""
+
+    item: dict[str, Any]  # the repository's own fields (without the entity lists)
+    properties: dict[str, str]
+    entities: dict[str, dict[str, StoredItem]] = field(
+        default_factory=lambda: {name: {} for name in ENTITY_LISTS})
+
+    def describe(self, limit: Optional[int] = None) -> dict[str, Any]:
+        """The repository as Jira answers a get: its fields and (the newest ``limit`` of) each entity list."""
+        data = dict(self.item)
+        for name in ENTITY_LISTS:
+            stored = list(self.entities[name].values())
+            data[name] = [entity.item for entity in (stored[-limit:] if limit else stored)]
+        return data
+
+    def describe_all(self) -> dict[str, Any]:
+        """The repository with properties and each entity's associated issue keys (for the control API)."""
+        data = dict(self.item)
+        data["properties"] = dict(self.properties)
+        for name in ENTITY_LISTS:
+            data[name] = [{**entity.item, "associatedIssueKeys": list(entity.issue_keys)}
+                          for entity in self.entities[name].values()]
+        return data
+
+
+@dataclass
 class EmulatorState:
     """The shared, lock-protected state of one emulator."""
 
@@ -93,12 +125,15 @@ class EmulatorState:
     cloud_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     builds: dict[BuildKey, StoredItem] = field(default_factory=dict)
     deployments: dict[DeploymentKey, StoredItem] = field(default_factory=dict)
+    repositories: dict[str, StoredRepository] = field(default_factory=dict)
+    flags: dict[str, StoredItem] = field(default_factory=dict)
     tokens: dict[str, float] = field(default_factory=dict)
     tokens_issued: int = 0
     requests: list[dict[str, Any]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     gate_rules: dict[Optional[str], GateRule] = field(default_factory=dict)
     generation: int = 0  # counts resets, so that a request delayed across one is dropped
+    revision: int = 0  # counts changes, so that the page knows when to show them
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def table(self, kind: str) -> dict[Any, StoredItem]:
@@ -135,10 +170,17 @@ class EmulatorState:
     # --- request log and faults -----------------------------------------------------------------------
 
     def log_request(self, entry: dict[str, Any]) -> None:
-        """Remember one API request (bounded; the oldest are dropped)."""
+        """Remember one API request (bounded in count and body bytes; the oldest go first)."""
         with self.lock:
             self.requests.append(entry)
             del self.requests[:-MAX_LOGGED_REQUESTS]
+            kept = sum(int(old.get("bodyBytes", 0)) for old in self.requests if old.get("body") is not None)
+            for old in self.requests:
+                if kept <= MAX_LOGGED_BODY_TOTAL:
+                    break
+                if old.get("body") is not None:
+                    old["body"] = None
+                    kept -= int(old.get("bodyBytes", 0))
 
     def add_fault(self, fault: Fault) -> None:
         """Script a fault for the next matching requests."""
@@ -201,6 +243,8 @@ class EmulatorState:
             self.generation += 1
             self.builds.clear()
             self.deployments.clear()
+            self.repositories.clear()
+            self.flags.clear()
             self.tokens.clear()
             self.tokens_issued = 0
             self.requests.clear()
@@ -214,19 +258,24 @@ class EmulatorState:
             return {
                 "builds": [stored.describe() for stored in self.builds.values()],
                 "deployments": [stored.describe() for stored in self.deployments.values()],
+                "repositories": [stored.describe_all() for stored in self.repositories.values()],
+                "flags": [stored.describe() for stored in self.flags.values()],
                 "tokens_issued": self.tokens_issued,
             }
 
     def save(self) -> None:
-        """Write the state file atomically (no-op without one)."""
-        if self.state_file is None:
-            return
+        """Note a change, and write the state file atomically (when there is one)."""
         with self.lock:
+            self.revision += 1
+            if self.state_file is None:
+                return
             data = {
                 "version": 1,
                 "cloudId": self.cloud_id,
                 "builds": [_stored_json(stored) for stored in self.builds.values()],
                 "deployments": [_stored_json(stored) for stored in self.deployments.values()],
+                "repositories": [_repository_json(stored) for stored in self.repositories.values()],
+                "flags": [_stored_json(stored) for stored in self.flags.values()],
                 "tokens": self.tokens,
                 "tokensIssued": self.tokens_issued,
             }
@@ -262,6 +311,12 @@ class EmulatorState:
             for entry in data.get("deployments", []):
                 stored = _stored_from_json(entry)
                 self.deployments[deployment_key(stored.item)] = stored
+            for entry in data.get("repositories", []):
+                repository = _repository_from_json(entry)
+                self.repositories[str(repository.item["id"])] = repository
+            for entry in data.get("flags", []):
+                stored = _stored_from_json(entry)
+                self.flags[str(stored.item["id"])] = stored
             self.tokens = {str(k): float(v) for k, v in data.get("tokens", {}).items()}
             self.tokens_issued = int(data.get("tokensIssued", 0))
 
@@ -290,3 +345,18 @@ def _stored_json(stored: StoredItem) -> dict[str, Any]:
 def _stored_from_json(entry: dict[str, Any]) -> StoredItem:
     return StoredItem(item=dict(entry["item"]), properties=dict(entry.get("properties") or {}),
                       issue_keys=list(entry.get("issueKeys") or []), gate=entry.get("gate"))
+
+
+def _repository_json(stored: StoredRepository) -> dict[str, Any]:
+    return {"item": stored.item, "properties": stored.properties,
+            "entities": {name: [_stored_json(entity) for entity in stored.entities[name].values()]
+                         for name in ENTITY_LISTS}}
+
+
+def _repository_from_json(entry: dict[str, Any]) -> StoredRepository:
+    repository = StoredRepository(item=dict(entry["item"]), properties=dict(entry.get("properties") or {}))
+    for name in ENTITY_LISTS:
+        for stored in (entry.get("entities") or {}).get(name, []):
+            entity = _stored_from_json(stored)
+            repository.entities[name][str(entity.item["id"])] = entity
+    return repository

@@ -19,6 +19,8 @@ from jira_devops.emulator.state import EmulatorState, StoredItem, build_key, dep
 from jira_devops.emulator.validation import RequestValidator
 
 MAX_ITEMS = 100
+MAX_PROPERTIES = 5
+MAX_PROPERTY_LENGTH = 255
 MAX_ASSOCIATION_VALUES = 500
 GATING_COMMAND = "initiate_deployment_gating"
 ISSUE_ASSOCIATIONS = ("issueKeys", "issueIdOrKeys")
@@ -47,11 +49,83 @@ def is_known_key(key: str, projects: Collection[str]) -> bool:
     return match is not None and match.group(1) in projects
 
 
-def _property_errors(properties: Any) -> list[str]:
+def property_errors(properties: Any) -> list[str]:
+    """Jira's rules for the ``properties`` of a request that its schema does not say (keys, count, lengths)."""
     if not isinstance(properties, dict):
         return []
-    return [f"property key '{name}' must not contain ':' or start with '_'"
-            for name in properties if ":" in name or name.startswith("_")]
+    errors = [f"property key '{name}' must not contain ':' or start with '_'"
+              for name in properties if ":" in name or name.startswith("_")]
+    if len(properties) > MAX_PROPERTIES:
+        errors.append(f"'properties' must have at most {MAX_PROPERTIES} entries")
+    errors.extend(f"'properties.{name}' must be at most {MAX_PROPERTY_LENGTH} characters"
+                  for name, value in properties.items()
+                  if len(name) > MAX_PROPERTY_LENGTH or (isinstance(value, str) and len(value) > MAX_PROPERTY_LENGTH))
+    return list(dict.fromkeys(errors))
+
+
+@dataclass
+class IssueKeys:
+    """The issue keys an item names, split the way Jira answers them."""
+
+    known: list[str]
+    unknown: list[str]  # unknown keys named in ``issueKeys``
+    unknown_associations: list[dict[str, Any]]  # association groups with the unknown keys they named
+    other_associations: bool  # associations that are not issue keys (services, commits, repositories)
+
+    @property
+    def named_any(self) -> bool:
+        """True when the item named at least one issue key (known or not)."""
+        return bool(self.known or self.unknown or self.unknown_associations)
+
+    @property
+    def only_unknown(self) -> bool:
+        """True when every issue key the item named is unknown and nothing else links it."""
+        return self.named_any and not self.known and not self.other_associations
+
+
+def split_issue_keys(item: dict[str, Any], projects: Collection[str]) -> IssueKeys:
+    """The known and unknown keys of ``item`` (``issueKeys`` and issue key associations)."""
+    known: list[str] = []
+    unknown_plain: list[str] = []
+    for key in item.get("issueKeys") or []:
+        (known if is_known_key(key, projects) else unknown_plain).append(key)
+    unknown_assoc: list[dict[str, Any]] = []
+    others = False
+    for association in item.get("associations") or []:
+        kind = association.get("associationType")
+        if kind not in ISSUE_ASSOCIATIONS:
+            others = True
+            continue
+        values = association.get("values", [])
+        missing = [value for value in values if not is_known_key(value, projects)]
+        known.extend(value for value in values if is_known_key(value, projects))
+        if missing:
+            unknown_assoc.append({"associationType": kind, "values": missing})
+    return IssueKeys(list(dict.fromkeys(known)), unknown_plain, unknown_assoc, others)
+
+
+def note_unknown(keys: IssueKeys, response: dict[str, Any], unknown_associations: list[dict[str, Any]]) -> None:
+    """Add an item's unknown keys to the answer's ``unknownIssueKeys`` and unknown associations."""
+    for unknown in keys.unknown:
+        if unknown not in response["unknownIssueKeys"]:
+            response["unknownIssueKeys"].append(unknown)
+    unknown_associations.extend(keys.unknown_associations)
+
+
+def update_sequence_filter(query: list[tuple[str, str]]) -> tuple[Optional[int], dict[str, str], str]:
+    """``_updateSequenceId`` and the properties of a by-properties query, or a 400 message."""
+    names = [name for name, _ in query]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        return None, {}, f"Give each property once; repeated: {', '.join(repeated)}"
+    values = dict(query)
+    sequence = values.pop("_updateSequenceId", None)
+    if sequence is not None:
+        try:
+            return int(sequence), values, ""
+        except ValueError:
+            return None, values, "_updateSequenceId must be a number"
+    return None, values, ""
 
 
 class Submissions:
@@ -70,9 +144,9 @@ class Submissions:
         if isinstance(items, list) and len(items) > MAX_ITEMS:
             return Answer(413, error_array(
                 f"A request may hold at most {MAX_ITEMS} {kind}; this one holds {len(items)}"))
-        messages = self.validators[kind].request_errors(body) + _property_errors(body.get("properties"))
+        messages = self.validators[kind].request_errors(body) + property_errors(body.get("properties"))
         if messages:
-            return Answer(400, error_array(*messages))
+            return Answer(400, error_array(*dict.fromkeys(messages)))
         properties = {str(k): str(v) for k, v in (body.get("properties") or {}).items()}
         noun = _NOUN[kind]
         response: dict[str, Any] = {f"accepted{noun}": [], f"rejected{noun}": [], "unknownIssueKeys": []}
@@ -96,38 +170,15 @@ class Submissions:
             message = f"The number of association values must not exceed {MAX_ASSOCIATION_VALUES}; got {total}"
             response[f"rejected{noun}"].append({"key": key, "errors": [{"message": message}]})
             return
-        known, unknown_plain, unknown_assoc, others = self._split_keys(item)
-        for unknown in unknown_plain:
-            if unknown not in response["unknownIssueKeys"]:
-                response["unknownIssueKeys"].append(unknown)
-        unknown_associations.extend(unknown_assoc)
-        had_keys = bool(known or unknown_plain or unknown_assoc)
-        if not known and not others:
-            message = (f"No valid issues found for {_SINGULAR[kind]}" if had_keys
+        keys = split_issue_keys(item, self.projects)
+        note_unknown(keys, response, unknown_associations)
+        if not keys.known and not keys.other_associations:
+            message = (f"No valid issues found for {_SINGULAR[kind]}" if keys.named_any
                        else "At least one 'issueKeys' is required")
             response[f"rejected{noun}"].append({"key": key, "errors": [{"message": message}]})
             return
         response[f"accepted{noun}"].append(key)
-        self._store(kind, item, properties, known)
-
-    def _split_keys(self, item: dict[str, Any]) -> tuple[list[str], list[str], list[dict[str, Any]], bool]:
-        """Known keys; unknown keys from ``issueKeys``; unknown association groups; other associations?"""
-        known: list[str] = []
-        unknown_plain: list[str] = []
-        for key in item.get("issueKeys") or []:
-            (known if is_known_key(key, self.projects) else unknown_plain).append(key)
-        unknown_assoc: list[dict[str, Any]] = []
-        others = False
-        for association in item.get("associations") or []:
-            kind = association.get("associationType")
-            if kind not in ISSUE_ASSOCIATIONS:
-                others = True
-                continue
-            missing = [value for value in association.get("values", []) if not is_known_key(value, self.projects)]
-            known.extend(value for value in association.get("values", []) if is_known_key(value, self.projects))
-            if missing:
-                unknown_assoc.append({"associationType": kind, "values": missing})
-        return list(dict.fromkeys(known)), unknown_plain, unknown_assoc, others
+        self._store(kind, item, properties, keys.known)
 
     def _store(self, kind: str, item: dict[str, Any], properties: dict[str, str], keys: list[str]) -> None:
         state = self.state

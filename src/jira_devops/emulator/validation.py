@@ -61,23 +61,42 @@ def error_message(error: Any) -> str:
     return f"{prefix}is invalid: {error.message}"
 
 
+# The list of items each request body carries; each item is judged on its own.
+ITEM_LISTS = {"builds": "builds", "deployments": "deployments", "devinfo": "repositories", "featureflags": "flags"}
+# Inside a repository, each commit, branch and pull request is judged on its own too.
+ENTITY_SCHEMAS = {"commits": "Commit", "branches": "Branch", "pullRequests": "PullRequest"}
+
+
+def _hollow(schema: dict[str, Any], *lists: str) -> dict[str, Any]:
+    """A copy of ``schema`` whose ``lists`` take any objects (their items are judged on their own)."""
+    copied = copy.deepcopy(schema)
+    for name in lists:
+        copied["properties"][name]["items"] = {"type": "object"}
+    return copied
+
+
 class RequestValidator:
-    """Checks submit bodies for one kind (``builds`` or ``deployments``)."""
+    """Checks submit bodies for one kind (``builds``, ``deployments``, ``devinfo`` or ``featureflags``)."""
 
     def __init__(self, kind: str) -> None:
         document = load_bundled()["requests"][kind]
         defs = document["$defs"]
         root_name = REQUEST_SCHEMAS[kind]
-        request_schema = copy.deepcopy(defs[root_name])
-        item_ref = request_schema["properties"][kind]["items"]
-        # The request is checked without its items (each item is judged on its own, as Jira does).
-        request_schema["properties"][kind]["items"] = {"type": "object"}
+        items = ITEM_LISTS[kind]
+        item_ref = str(defs[root_name]["properties"][items]["items"]["$ref"])
+        item_schema = defs[item_ref.rsplit("/", maxsplit=1)[-1]]
+        entity_lists = tuple(ENTITY_SCHEMAS) if kind == "devinfo" else ()
         jsonschema = _jsonschema()
         validator = jsonschema.Draft202012Validator
         checker = _format_checker(jsonschema)
+
+        def compiled(schema: dict[str, Any]) -> Any:
+            return validator({**schema, "$defs": defs}, format_checker=checker)
+
         self.kind = kind
-        self.request = validator({**request_schema, "$defs": defs}, format_checker=checker)
-        self.item = validator({**item_ref, "$defs": defs}, format_checker=checker)
+        self.request = compiled(_hollow(defs[root_name], items))
+        self.item = compiled(_hollow(item_schema, *entity_lists))
+        self.entities = {name: compiled(defs[ENTITY_SCHEMAS[name]]) for name in entity_lists}
 
     def request_errors(self, body: Any) -> list[str]:
         """Messages for flaws of the request as a whole (empty when it is well-formed)."""
@@ -86,5 +105,13 @@ class RequestValidator:
 
     def item_errors(self, item: Any) -> list[str]:
         """Messages for flaws of one item (empty when it is valid)."""
-        errors = sorted(self.item.iter_errors(item), key=lambda e: (list(e.absolute_path), e.message))
-        return [error_message(error) for error in errors]
+        return _messages(self.item, item)
+
+    def entity_errors(self, entity_list: str, entity: Any) -> list[str]:
+        """Messages for flaws of one commit, branch or pull request of a repository."""
+        return _messages(self.entities[entity_list], entity)
+
+
+def _messages(validator: Any, value: Any) -> list[str]:
+    errors = sorted(validator.iter_errors(value), key=lambda e: (list(e.absolute_path), e.message))
+    return [error_message(error) for error in errors]

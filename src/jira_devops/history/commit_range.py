@@ -6,8 +6,9 @@ that is an ancestor of HEAD's parent); for a pull/merge request run, the request
 the CI's previous successful commit; otherwise HEAD alone. Commits reachable from the base never count;
 merge commits do.
 
-Shallow clones are detected: when the base is missing, a one-line warning says how to fetch the history,
-what is there is read, and ``--deepen`` fetches just enough (at most ``--max-commits`` deep) to reach it.
+Shallow clones are detected: when the base is missing it is fetched, deepening the clone just far enough
+(at most ``--max-commits`` deep; see :mod:`jira_devops.history.limits`) unless ``--no-deepen``; when it
+stays missing, a one-line warning says how to fetch the history and what is there is read.
 """
 
 from __future__ import annotations
@@ -19,13 +20,12 @@ from typing import Callable, Optional
 from jira_devops.ci.context import CiContext
 from jira_devops.errors import GitError, UsageError
 from jira_devops.history.git import Repository
+from jira_devops.history.limits import deepens, max_commits
 from jira_devops.settings import Settings
 
-DEFAULT_MAX_COMMITS = 5000
 LAST_DEPLOY = "last-deploy"
 SHALLOW_FIX = ("fetch the history: `fetch-depth: 0` on actions/checkout, `git fetch --unshallow`, "
-               "or pass --deepen")
-_FIRST_DEEPEN = 64
+               "or drop --no-deepen")
 _PR_BASE_SOURCES = {"github": "GitHub event", "gitlab": "CI_MERGE_REQUEST_DIFF_BASE_SHA",
                     "bitbucket": "BITBUCKET_PR_DESTINATION_COMMIT"}
 _SHA = re.compile(r"[0-9a-fA-F]{7,64}")
@@ -53,14 +53,6 @@ class CommitRange:
 def short(sha: str) -> str:
     """The 7-character form of a SHA."""
     return sha[:7]
-
-
-def max_commits(settings: Settings) -> int:
-    """``--max-commits``, checked."""
-    value = settings.max_commits if settings.max_commits is not None else DEFAULT_MAX_COMMITS
-    if value < 1:
-        raise UsageError(f"{settings.describe_source('max_commits')} must be at least 1, got {value}")
-    return value
 
 
 def plan_range(settings: Settings, ci: CiContext, repo: Repository) -> CommitRange:
@@ -136,7 +128,7 @@ class _Planner:
             return self.repo.newest_tag(pattern, parent) if parent else None
 
         tag = find()
-        if tag is None and self.repo.is_shallow() and self.settings.deepen:
+        if tag is None and self.repo.is_shallow() and deepens(self.settings):
             self._deepen_until(lambda: find() is not None)
             tag = find()
         if tag is None:
@@ -172,9 +164,9 @@ class _Planner:
     def last_deploy(self, ci: CiContext) -> CommitRange:
         from jira_devops.history.deploys import find_last_deploy  # noqa: PLC0415 - only for this mode
 
-        last = find_last_deploy(self.settings, ci, self.repo.path)
+        last = find_last_deploy(self.settings, ci, self.repo.path, repository=self.repo)
         if last.base is None:
-            depth = getattr(last, "first_deploy_depth", None) or self.settings.first_deploy_depth or 1
+            depth = getattr(last, "first_deploy_depth", None) or self.settings.first_deploy_depth
             plan = CommitRange(tip=self.head, limit=min(depth, self.limit), text=short(self.head),
                                base_source=f"first deploy: {last.source}")
             plan.explanation.append(f"--since last-deploy: no earlier deployment found ({last.source}); "
@@ -214,12 +206,12 @@ class _Planner:
         base = self.repo.resolve_commit(base_ref) if not base_is_head else self.head
         note = None
         deepened = False
-        if base is None and self.repo.is_shallow() and self.settings.deepen and _SHA.fullmatch(base_ref):
+        if base is None and self.repo.is_shallow() and deepens(self.settings) and _SHA.fullmatch(base_ref):
             reached = self._deepen_until(lambda: self.repo.resolve_commit(base_ref) is not None)
             deepened = True
             base = self.repo.resolve_commit(base_ref)
             if base is not None:
-                note = f"--deepen: fetched {reached} more commits of history to reach {short(base)}"
+                note = f"deepened the shallow clone by {reached} commits to reach {short(base)}"
         text = f"{short(base) if base else base_ref}..{short(tip)}"
         plan = CommitRange(tip=tip, base=base, limit=self.limit, capped=True, text=text, base_source=source)
         if note:
@@ -230,9 +222,10 @@ class _Planner:
             return plan
         if self.repo.is_shallow():
             if deepened:
-                hint = f"--deepen did not reach it within --max-commits ({self.limit}) commits{self.deepen_failure}"
-            elif self.settings.deepen:
-                hint = "--deepen reaches commits by SHA only: fetch that ref, or use fetch-depth: 0"
+                hint = (f"deepening did not reach it within --max-commits ({self.limit}) commits"
+                        f"{self.deepen_failure}")
+            elif deepens(self.settings):
+                hint = "deepening reaches commits by SHA only: fetch that ref, or use fetch-depth: 0"
             else:
                 hint = SHALLOW_FIX
             plan.warnings.append(f"shallow clone: base {base_ref[:40]!r} ({source}) is not in the fetched "
@@ -251,19 +244,8 @@ class _Planner:
         return plan
 
     def _deepen_until(self, reached: Callable[[], bool]) -> int:
-        """Deepen the shallow clone in doubling steps until ``reached()`` or ``--max-commits`` deep."""
-        remote = self.settings.remote or "origin"
-        fetched = 0
-        step = _FIRST_DEEPEN
-        while fetched < self.limit and self.repo.is_shallow():
-            step = min(step, self.limit - fetched)
-            try:
-                self.repo.deepen(remote, step)
-            except GitError as error:  # no remote, no network: use what is there
-                self.deepen_failure = f"; {error.message}"
-                break
-            fetched += step
-            if reached():
-                break
-            step *= 2
-        return fetched
+        """Deepen the shallow clone below HEAD until ``reached()`` or ``--max-commits`` deep."""
+        done = self.repo.deepen_until(self.settings.remote, [self.head], reached, limit=self.limit)
+        if done.failure:  # no remote, no network: use what is there
+            self.deepen_failure = f"; {done.failure}"
+        return done.fetched

@@ -58,7 +58,18 @@ class SubmitOutcome:
                 associated.extend(str(value) for value in association.get("values") or [])
             else:
                 self.unknown_associations.append(association)
-        for key in [*response.unknownIssueKeys, *associated]:
+        self._note_unknown([*response.unknownIssueKeys, *associated])
+
+    def extend(self, other: SubmitOutcome) -> None:
+        """Fold another call's outcome into this one (an unknown key is still listed once)."""
+        self.accepted.extend(other.accepted)
+        self.rejected.extend(other.rejected)
+        self.unknown_associations.extend(other.unknown_associations)
+        self._note_unknown(other.unknown_issue_keys)
+        self.requests += other.requests
+
+    def _note_unknown(self, keys: list[str]) -> None:
+        for key in keys:
             if key not in self.unknown_issue_keys:
                 self.unknown_issue_keys.append(key)
 

@@ -18,7 +18,6 @@ from jira_devops.errors import ConfigError, UsageError
 from jira_devops.redact import register_secret
 from jira_devops.settings import DEFAULT_API_URL, Settings
 
-DEFAULT_TIMEOUT = 60.0
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
 _SITE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
@@ -33,7 +32,7 @@ class Connection:
     cloud_id: Optional[str]
     client_id: str
     client_secret: str = field(repr=False)
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float = Settings.timeout
     use_token_cache: bool = True
     cache_dir: Optional[Path] = None
 
@@ -155,7 +154,7 @@ def read_secret(settings: Settings) -> Optional[str]:
 
 def connection_from_settings(settings: Settings) -> Connection:
     """Validate the connection settings; a :class:`ConfigError` names the first one to fix."""
-    api_url = normalise_api_url(settings.api_url or DEFAULT_API_URL)
+    api_url = normalise_api_url(settings.api_url)
     site_url = normalise_site(settings.site) if settings.site else None
     cloud_id = settings.cloud_id.strip() if settings.cloud_id else None
     if cloud_id is not None:
@@ -183,7 +182,7 @@ def connection_from_settings(settings: Settings) -> Connection:
         cloud_id=cloud_id,
         client_id=client_id,
         client_secret=secret,
-        timeout=settings.timeout or DEFAULT_TIMEOUT,
+        timeout=settings.timeout,
         use_token_cache=settings.token_cache is not False,
         cache_dir=cache_dir,
     )

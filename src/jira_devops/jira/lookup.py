@@ -69,9 +69,8 @@ class DeploymentKey:
 def _pipeline_id(settings: Settings, ci: CiContext) -> str:
     pipeline_id = settings.pipeline_id or ci.pipeline_id
     if not pipeline_id:
-        from jira_devops.delivery.report import git_facts  # noqa: PLC0415
         from jira_devops.history.git import Repository  # noqa: PLC0415
-        from jira_devops.jira.payloads import default_pipeline_id  # noqa: PLC0415
+        from jira_devops.jira.payloads import default_pipeline_id, git_facts  # noqa: PLC0415
 
         pipeline_id = default_pipeline_id(settings, ci, git_facts(Repository.find(settings.repo or ".")))
     if not pipeline_id:

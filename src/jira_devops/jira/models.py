@@ -21,6 +21,8 @@ MAX_PROPERTIES = 5
 MAX_REFERENCES = 5
 ISSUE_KEY_PATTERN = r"^\w{1,255}-\d{1,255}$"
 
+DevOpsApi = Literal["builds", "deployments"]  # which of Jira's two APIs: the URL segment and the body's list
+DEVOPS_APIS: tuple[DevOpsApi, ...] = ("builds", "deployments")
 BuildState = Literal["pending", "in_progress", "successful", "failed", "cancelled", "unknown"]
 DeploymentState = Literal["unknown", "pending", "in_progress", "cancelled", "failed", "rolled_back", "successful"]
 EnvironmentType = Literal["unmapped", "development", "testing", "staging", "production"]

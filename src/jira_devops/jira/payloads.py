@@ -10,7 +10,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import urlsplit, urlunsplit
 
 from jira_devops._version import __version__
@@ -28,6 +28,9 @@ from jira_devops.jira.models import (
     MAX_URL,
 )
 from jira_devops.settings import Settings
+
+if TYPE_CHECKING:
+    from jira_devops.history.git import Repository
 
 GATING_COMMAND = "initiate_deployment_gating"
 PRODUCT = f"jira-devops {__version__}"
@@ -155,6 +158,15 @@ class RunIdentity:
     commit: Optional[str]
     branch: Optional[str]
     repository_url: Optional[str]
+
+
+def git_facts(repository: Optional[Repository]) -> GitFacts:
+    """HEAD, branch, remote URL and folder name of the repository, as far as they can be read."""
+    top = repository.top_level() if repository is not None else None
+    if repository is None or top is None:
+        return GitFacts()
+    return GitFacts(commit=repository.head(), branch=repository.branch(), remote_url=repository.remote_url("origin"),
+                    root_name=top.name)
 
 
 def default_pipeline_id(settings: Settings, ci: CiContext, git: GitFacts) -> Optional[str]:

@@ -32,6 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="delay every API answer by this long (default 0)")
     parser.add_argument("--token-lifetime", type=int, default=3600, metavar="SECONDS",
                         help="how long issued access tokens stay valid (default 3600, as Atlassian's)")
+    parser.add_argument("--permissions", default=None, metavar="APIS",
+                        help="the permissions the accepted credentials carry, comma-separated from builds, "
+                        "deployments, devinfo, featureflags; other APIs answer 403 (default: all four)")
+    parser.add_argument("--read-timeout", type=float, default=30.0, metavar="SECONDS",
+                        help="drop a client that sends nothing for this long, mid-request or idle (default 30)")
     parser.add_argument("--quiet", action="store_true", help="do not log each request on stderr")
 
 

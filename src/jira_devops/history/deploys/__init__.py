@@ -24,14 +24,14 @@ from typing import Callable, Optional
 from jira_devops.ci.context import CiContext
 from jira_devops.errors import UsageError
 from jira_devops.history.deploys import ci_previous, git_ref, github, reach
-from jira_devops.history.git import try_git
+from jira_devops.history.git import NotARepositoryError, Repository
+from jira_devops.history.limits import deepens, max_commits
 from jira_devops.jira.environments import slugify
 from jira_devops.settings import Settings
 
 __all__ = ["HISTORY_PROVIDERS", "RECORDED_STATES", "LastDeploy", "environment_of", "find_last_deploy", "record_deploy"]
 
 HISTORY_PROVIDERS: tuple[str, ...] = ("git-ref", "github", "ci")
-DEFAULT_MAX_COMMITS = 5000
 _COMMIT_ID = re.compile(r"^[0-9a-fA-F]{7,64}$")
 RECORDED_STATES: tuple[str, ...] = ("successful", "rolled_back")  # deployment states that change what runs
 
@@ -57,7 +57,7 @@ class LastDeploy:
 
 @dataclass(frozen=True)
 class _Lookup:
-    repo: Path
+    repo: Repository
     settings: Settings
     ci: CiContext
     environment: str
@@ -91,19 +91,21 @@ def environment_of(settings: Settings, ci: CiContext) -> tuple[str, str]:
 
 
 def find_last_deploy(settings: Settings, ci: CiContext, repo_path: Optional[Path] = None, *,
-                     environ: Optional[Mapping[str, str]] = None) -> LastDeploy:
+                     environ: Optional[Mapping[str, str]] = None,
+                     repository: Optional[Repository] = None) -> LastDeploy:
     """The commit the environment in ``settings`` last received, and how HEAD relates to it.
 
     Raises :class:`UsageError` when the environment, the repository or the chosen provider is missing.
     """
-    repo = Path(repo_path or settings.repo or ".")
+    folder = Path(repo_path or settings.repo or ".")
     environment, environment_id = environment_of(settings, ci)
-    head = _head(repo, settings, ci)
-    remote = settings.remote or git_ref.DEFAULT_REMOTE
+    repo = repository or _open(folder)
+    head = _head(repo, folder, settings, ci)
+    remote = settings.remote
     lookup = _Lookup(repo, settings, ci, environment, environment_id, head,
-                     remote if reach.remote_exists(repo, remote) else None,
+                     remote if repo.has_remote(remote) else None,
                      os.environ if environ is None else environ)
-    mode = settings.history or "auto"
+    mode = settings.history
     if mode != "auto" and mode not in HISTORY_PROVIDERS:
         raise UsageError(f"unknown deploy history {mode!r}", hint=f"use auto or one of {', '.join(HISTORY_PROVIDERS)}")
     names = HISTORY_PROVIDERS if mode == "auto" else (mode,)
@@ -129,18 +131,23 @@ def find_last_deploy(settings: Settings, ci: CiContext, repo_path: Optional[Path
     return _first_deploy(lookup, looked, warnings)
 
 
-def _head(repo: Path, settings: Settings, ci: CiContext) -> str:
-    if try_git(["rev-parse", "--git-dir"], repo) is None:
-        raise UsageError(f"'--since last-deploy' reads git history, but {repo} is not a git repository",
-                         hint="run it in the checked-out repository, or pass --repo")
+def _open(folder: Path) -> Repository:
+    try:
+        return Repository.open(folder)
+    except NotARepositoryError:
+        raise UsageError(f"'--since last-deploy' reads git history, but {folder} is not a git repository",
+                         hint="run it in the checked-out repository, or pass --repo") from None
+
+
+def _head(repo: Repository, folder: Path, settings: Settings, ci: CiContext) -> str:
     if settings.commit:
-        head = reach.resolve_commit(repo, settings.commit)
+        head = repo.resolve_commit(settings.commit)
         if head is None:
             raise UsageError(f"commit {settings.commit!r} is not in the repository", hint="fix --commit")
         return head
-    head = (reach.resolve_commit(repo, ci.commit) if ci.commit else None) or reach.resolve_commit(repo, "HEAD")
+    head = (repo.resolve_commit(ci.commit) if ci.commit else None) or repo.head()
     if head is None:
-        raise UsageError(f"the repository in {repo} has no commits yet")
+        raise UsageError(f"the repository in {folder} has no commits yet")
     return head
 
 
@@ -154,32 +161,32 @@ def _place(lookup: _Lookup, answer: _Answer, warnings: list[str], *,
     if not _COMMIT_ID.match(claimed):
         warnings.append(f"{answer.source} names {claimed[:40]!r}, which is not a commit id; {then}")
         return None, None
-    sha = reach.resolve_commit(lookup.repo, claimed)
+    sha = lookup.repo.resolve_commit(claimed)
     if sha is None and lookup.remote is not None:
-        reach.fetch_commit(lookup.repo, lookup.remote, claimed)
-        sha = reach.resolve_commit(lookup.repo, claimed)
+        lookup.repo.fetch(lookup.remote, claimed)
+        sha = lookup.repo.resolve_commit(claimed)
     if sha is None:
         warnings.append(f"{env} last received {claimed[:12]} according to {answer.source}, but that commit is "
                         f"not in the repository any more (history rewritten by a force-push?); {then}")
         return None, None
     settings = lookup.settings
-    relation = reach.relate(lookup.repo, lookup.remote, sha, lookup.head, deepen=settings.deepen is not False,
-                            limit=settings.max_commits or DEFAULT_MAX_COMMITS)
+    relation = reach.relate(lookup.repo, lookup.remote, sha, lookup.head, deepen=deepens(settings),
+                            limit=max_commits(settings))
     short, head_short = sha[:7], lookup.head[:7]
-    if relation.kind == reach.SAME:
+    if relation.placement == reach.SAME:
         return LastDeploy(sha, f"{answer.source}; a redeploy: {env} already runs {short}"), None
-    if relation.kind == reach.ANCESTOR:
+    if relation.placement == reach.ANCESTOR:
         return LastDeploy(sha, answer.source), None
-    if relation.kind == reach.ROLLBACK:
+    if relation.placement == reach.ROLLBACK:
         return LastDeploy(sha, answer.source, rollback=True), None
-    if relation.kind == reach.UNREACHED:
-        how = ("deepening is off (--no-deepen)" if settings.deepen is False
+    if relation.placement == reach.UNREACHED:
+        how = ("deepening is off (--no-deepen)" if not deepens(settings)
                else f"fetching {relation.deepened} more commits of the shallow clone")
         return LastDeploy(sha, answer.source, warnings=(
             f"could not tell how {short} ({env}'s last deploy, from {answer.source}) relates to HEAD after "
             f"{how}; only the commits this clone has are read (fetch the full history, e.g. "
             f"`fetch-depth: 0`, or raise --max-commits)",)), None
-    if relation.kind == reach.DIVERGED and relation.merge_base:
+    if relation.placement == reach.DIVERGED and relation.merge_base:
         warnings.append(f"{short}, which {env} last received according to {answer.source}, is not in the "
                         f"history of {head_short} (history rewritten by a force-push, or another branch "
                         f"deployed); {then}")
@@ -191,14 +198,14 @@ def _place(lookup: _Lookup, answer: _Answer, warnings: list[str], *,
 
 
 def _first_deploy(lookup: _Lookup, looked: list[str], warnings: list[str]) -> LastDeploy:
-    depth = lookup.settings.first_deploy_depth or 1
+    depth = lookup.settings.first_deploy_depth
     if depth < 1:
         raise UsageError("--first-deploy-depth must be 1 or more")
     reason = "; ".join(looked) or "no deploy history was available"
-    if depth > 1 and reach.is_shallow(lookup.repo) and lookup.remote is not None \
-            and lookup.settings.deepen is not False \
-            and reach.history_length(lookup.repo, lookup.head) < depth:
-        reach.deepen_history(lookup.repo, lookup.remote, lookup.head, depth)
+    if depth > 1 and lookup.repo.is_shallow() and lookup.remote is not None \
+            and deepens(lookup.settings) \
+            and lookup.repo.history_length(lookup.head) < depth:
+        lookup.repo.deepen_to(lookup.remote, lookup.head, depth)
     reads = "only HEAD's keys are read" if depth == 1 else f"the last {depth} commits are read"
     hint = " (--first-deploy-depth N reads more)" if depth == 1 else ""
     message = f"first deploy to {lookup.environment}: {reason}, so {reads}{hint}"
@@ -209,8 +216,8 @@ def _first_deploy(lookup: _Lookup, looked: list[str], warnings: list[str]) -> La
 def _from_git_ref(lookup: _Lookup, chosen: bool) -> Optional[_Answer]:
     ref = git_ref.marker_ref(lookup.settings.ref_prefix, lookup.environment_id)
     if lookup.remote is None:
-        remote = lookup.settings.remote or git_ref.DEFAULT_REMOTE
-        marker = git_ref.Marker(reach.resolve_commit(lookup.repo, ref), f"git ref {ref} in this clone, which has "
+        remote = lookup.settings.remote
+        marker = git_ref.Marker(lookup.repo.resolve_commit(ref), f"git ref {ref} in this clone, which has "
                                 f"no remote {remote!r}")
     else:
         marker = git_ref.read_marker(lookup.repo, lookup.remote, ref)
@@ -231,7 +238,7 @@ def _from_github(lookup: _Lookup, chosen: bool) -> Optional[_Answer]:
     register_secret(target.token)
     try:
         deployment = github.latest_successful_deployment(target, lookup.environment,
-                                                         timeout=lookup.settings.timeout or 30.0)
+                                                         timeout=lookup.settings.timeout)
     except github.GitHubHistoryError as error:
         return _Answer(None, f"GitHub deployments to {lookup.environment} could not be read",
                        [f"GitHub deploy history: {error}"])
@@ -257,16 +264,17 @@ def record_deploy(settings: Settings, ci: CiContext, sha: str, environment_id: s
     Outside a git repository nothing is recorded either; that is only worth a warning when recording
     was asked for explicitly.
     """
-    if settings.record is False or (settings.history or "auto") not in ("auto", "git-ref"):
+    if settings.record is False or (settings.history) not in ("auto", "git-ref"):
         return []
-    repo = Path(settings.repo or ".")
-    if try_git(["rev-parse", "--git-dir"], repo) is None:
+    folder = Path(settings.repo or ".")
+    repo = Repository.find(folder)
+    if repo is None:
         if settings.record:
-            return [f"{repo} is not a git repository, so the deploy to {environment_id} was not recorded"]
+            return [f"{folder} is not a git repository, so the deploy to {environment_id} was not recorded"]
         return []
-    commit = reach.resolve_commit(repo, sha)
+    commit = repo.resolve_commit(sha)
     if commit is None:
         return [f"commit {sha} is not in this clone, so the deploy to {environment_id} was not recorded"]
     ref = git_ref.marker_ref(settings.ref_prefix, environment_id)
-    return git_ref.write_marker(repo, settings.remote or git_ref.DEFAULT_REMOTE, ref, commit,
+    return git_ref.write_marker(repo, settings.remote, ref, commit,
                                 ci_provider=ci.provider, environment=environment_id)

@@ -7,18 +7,14 @@ needed, only push access for the job's git credentials.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Optional
 
 from jira_devops.errors import GitError, UsageError
-from jira_devops.history.deploys.reach import fetch_commit, remote_exists, resolve_commit
-from jira_devops.history.git import run_git, try_git
-
-DEFAULT_PREFIX = "refs/jira-devops/deploys"
-DEFAULT_REMOTE = "origin"
-PUSH_TIMEOUT_SECONDS = 60.0
+from jira_devops.history.git import Repository, valid_ref_name
+from jira_devops.settings import DEFAULT_DEPLOY_REF_PREFIX
 
 # What to grant so that a CI job may push the marker, by CI provider (see jira_devops.ci).
 _PUSH_PERMISSION = {
@@ -43,65 +39,54 @@ class Marker:
 
 def marker_ref(prefix: Optional[str], environment_id: str) -> str:
     """The marker's full ref name; a :class:`UsageError` when the prefix or the ID cannot form one."""
-    base = (prefix or DEFAULT_PREFIX).rstrip("/")
+    base = (prefix or DEFAULT_DEPLOY_REF_PREFIX).rstrip("/")
     if not base.startswith("refs/"):
         raise UsageError(f"deploy marker prefix {base!r} must start with 'refs/'",
-                         hint=f"use e.g. --ref-prefix {DEFAULT_PREFIX}")
+                         hint=f"use e.g. --ref-prefix {DEFAULT_DEPLOY_REF_PREFIX}")
     leaf = environment_id.strip()
-    if not _valid_ref(f"{base}/{leaf}"):
+    if not valid_ref_name(f"{base}/{leaf}"):
         # IDs are free text in Jira; fold characters git refuses so the same ID always maps to one ref.
         leaf = re.sub(r"[^A-Za-z0-9._-]+", "-", leaf).strip("-.") or "default"
         leaf = re.sub(r"\.{2,}", ".", leaf)
         if leaf.endswith(".lock"):
             leaf = leaf[: -len(".lock")] + "-lock"
     ref = f"{base}/{leaf}"
-    if not _valid_ref(ref):
+    if not valid_ref_name(ref):
         raise UsageError(f"{ref!r} is not a valid git ref name", hint="fix --ref-prefix")
     return ref
 
 
-def _valid_ref(ref: str) -> bool:
-    if ref.startswith("-") or any(ch.isspace() for ch in ref):
-        return False
-    try:
-        run_git(["check-ref-format", ref], ".")
-    except GitError:
-        return False
-    return True
-
-
-def read_marker(repo: Path, remote: str, ref: str) -> Marker:
+def read_marker(repo: Repository, remote: str, ref: str) -> Marker:
     """The commit the marker ``ref`` names on ``remote``, fetched into this clone.
 
     Only that one ref is asked for. When the remote cannot be read, or the clone has no such remote,
     the clone's own copy of the ref is used (with a warning in the first case).
     """
     local_where = f"git ref {ref} in this clone"
-    if not remote_exists(repo, remote):
-        return Marker(resolve_commit(repo, ref), local_where)
+    if not repo.has_remote(remote):
+        return Marker(repo.resolve_commit(ref), local_where)
     where = f"git ref {ref} on {remote}"
     try:
-        listing = run_git(["ls-remote", "--", remote, ref], repo)
+        sha = repo.remote_ref(remote, ref)
     except GitError as error:
-        local = resolve_commit(repo, ref)
+        local = repo.resolve_commit(ref)
         fallback = f"; using this clone's copy ({local[:7]})" if local else ""
         return Marker(local, local_where, [f"could not read the deploy marker from {remote}: {error.message}"
                                            f"{fallback}"])
-    sha = next((line.split("\t", 1)[0] for line in listing.splitlines()
-                if line.partition("\t")[2].strip() == ref), None)
     if sha is None:
         return Marker(None, where)
-    if resolve_commit(repo, sha) == sha:
-        if resolve_commit(repo, ref) != sha:
-            try_git(["update-ref", ref, sha], repo)
+    if repo.resolve_commit(sha) == sha:
+        if repo.resolve_commit(ref) != sha:
+            with contextlib.suppress(GitError):  # the local copy is a convenience; the remote's answer stands
+                repo.update_ref(ref, sha)
         return Marker(sha, where)
-    problem = fetch_commit(repo, remote, ref, ref)
-    if problem and resolve_commit(repo, sha) is None:
+    problem = repo.fetch(remote, ref, ref)
+    if problem and repo.resolve_commit(sha) is None:
         return Marker(sha, where, [f"could not fetch the deploy marker {ref} from {remote}: {problem}"])
     return Marker(sha, where)
 
 
-def write_marker(repo: Path, remote: str, ref: str, sha: str, *, ci_provider: str,
+def write_marker(repo: Repository, remote: str, ref: str, sha: str, *, ci_provider: str,
                  environment: str) -> list[str]:
     """Point ``ref`` at ``sha`` in this clone and push it to ``remote``; warnings for what failed.
 
@@ -109,14 +94,14 @@ def write_marker(repo: Path, remote: str, ref: str, sha: str, *, ci_provider: st
     skipped, since the marker is bookkeeping rather than a change to the code.
     """
     try:
-        run_git(["update-ref", ref, sha], repo)
+        repo.update_ref(ref, sha)
     except GitError as error:
         return [f"could not record the deploy to {environment} as {ref}: {error.message}"]
-    if not remote_exists(repo, remote):
+    if not repo.has_remote(remote):
         return [f"there is no git remote {remote!r}, so the deploy to {environment} was recorded in this "
                 f"clone only (name the remote with --remote, or pass --no-record)"]
     try:
-        run_git(["push", "--quiet", "--no-verify", remote, f"+{sha}:{ref}"], repo, timeout=PUSH_TIMEOUT_SECONDS)
+        repo.push(remote, f"+{sha}:{ref}")
     except GitError as error:
         permission = _PUSH_PERMISSION.get(ci_provider, _GENERIC_PERMISSION)
         return [f"could not push the deploy marker {ref} to {remote} ({error.message}), so the next "

@@ -1,0 +1,100 @@
+"""The Feature flags API as Jira judges it: flags submitted in bulk, read, and deleted by ID or by properties.
+
+A flaw of the request as a whole answers 400 (more than 100 flags: 413); a flawed flag, or one whose issue
+keys are all unknown, is listed in ``failedFeatureFlags`` under its ID and not stored. A stored flag is
+replaced only by a higher ``updateSequenceId``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from jira_devops.emulator.state import EmulatorState, StoredItem
+from jira_devops.emulator.submissions import (
+    MAX_ITEMS,
+    Answer,
+    error_array,
+    note_unknown,
+    property_errors,
+    split_issue_keys,
+    update_sequence_filter,
+)
+from jira_devops.emulator.validation import RequestValidator
+
+
+class FlagSubmissions:
+    """Applies Feature flag submissions and deletions to an :class:`EmulatorState`."""
+
+    def __init__(self, state: EmulatorState, projects: Collection[str]) -> None:
+        self.state = state
+        self.projects = frozenset(projects)
+        self.validator = RequestValidator("featureflags")
+
+    def submit(self, body: Any) -> Answer:
+        """``POST /bulk``."""
+        if not isinstance(body, dict):
+            return Answer(400, error_array("The request body must be a JSON object"))
+        flags = body.get("flags")
+        if isinstance(flags, list) and len(flags) > MAX_ITEMS:
+            return Answer(413, error_array(f"A request may hold at most {MAX_ITEMS} flags; "
+                                           f"this one holds {len(flags)}"))
+        messages = self.validator.request_errors(body) + property_errors(body.get("properties"))
+        if messages:
+            return Answer(400, error_array(*dict.fromkeys(messages)))
+        properties = {str(k): str(v) for k, v in (body.get("properties") or {}).items()}
+        response: dict[str, Any] = {"acceptedFeatureFlags": [], "failedFeatureFlags": {}, "unknownIssueKeys": []}
+        unknown_associations: list[dict[str, Any]] = []
+        for flag in flags or []:
+            flag_id = str(flag.get("id", "")) if isinstance(flag, dict) else ""
+            problems = self.validator.item_errors(flag)
+            keys = None if problems else split_issue_keys(flag, self.projects)
+            if keys is not None:
+                note_unknown(keys, response, unknown_associations)
+                if keys.only_unknown:
+                    problems = ["No valid issues found for feature flag"]
+            if problems:
+                response["failedFeatureFlags"][flag_id] = [{"message": message} for message in problems]
+                continue
+            response["acceptedFeatureFlags"].append(flag_id)
+            self._store(flag, properties, keys.known if keys else [])
+        if unknown_associations:
+            response["unknownAssociations"] = unknown_associations
+        return Answer(202, response)
+
+    def _store(self, flag: dict[str, Any], properties: dict[str, str], keys: list[str]) -> None:
+        with self.state.lock:
+            current = self.state.flags.get(flag["id"])
+            if current is not None and current.item["updateSequenceId"] >= flag["updateSequenceId"]:
+                return  # out of order: Jira keeps the newer data and says nothing
+            self.state.flags[flag["id"]] = StoredItem(item=flag, properties=properties, issue_keys=keys)
+            self.state.save()
+
+    def get(self, flag_id: str) -> Answer:
+        """``GET /flag/{id}``."""
+        with self.state.lock:
+            stored = self.state.flags.get(flag_id)
+            if stored is None:
+                return Answer(404, error_array("No data found for the given Feature Flag ID"))
+            return Answer(200, stored.item)
+
+    def delete(self, flag_id: str) -> Answer:
+        """``DELETE /flag/{id}`` (202 whether or not it was there, as the spec documents no 404)."""
+        with self.state.lock:
+            if self.state.flags.pop(flag_id, None) is not None:
+                self.state.save()
+        return Answer(202)
+
+    def delete_by_properties(self, query: list[tuple[str, str]]) -> Answer:
+        """``DELETE /bulkByProperties?k=v``: every flag submitted with all of these properties."""
+        _, wanted, problem = update_sequence_filter(query)  # _updateSequenceId is "no longer supported"
+        if not problem and not wanted:
+            problem = "At least one property is required"
+        if problem:
+            return Answer(400, error_array(problem))
+        with self.state.lock:
+            for flag_id in [k for k, stored in self.state.flags.items()
+                            if all(stored.properties.get(name) == value for name, value in wanted.items())]:
+                del self.state.flags[flag_id]
+            self.state.save()
+        return Answer(202)
