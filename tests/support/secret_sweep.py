@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import stat
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -137,8 +138,10 @@ def _secrets_and_tokens(base: Path) -> set[str]:
 def _outbox_files(base: Path) -> list[str]:
     texts = []
     for path in base.rglob("*.json"):
-        if "outbox" in path.parts or any(part.startswith("outbox") for part in path.parts[-3:-1]):
+        if "outbox" in path.parts or any(part.startswith(("outbox", "jira-devops-")) for part in path.parts[-3:-1]):
             try:
+                if not stat.S_ISREG(path.lstat().st_mode):
+                    continue  # a FIFO planted by a test would block the read forever
                 texts.append(path.read_text(encoding="utf-8", errors="replace"))
             except OSError:
                 continue
