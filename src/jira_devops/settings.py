@@ -151,6 +151,9 @@ class Settings:
     token_cache: bool = _setting("bool", "cache the access token between invocations", _CONN, True)
     cache_dir: Optional[str] = _setting("str", "where the token cache lives", _CONN,
                                         default_text="the user's cache folder", metavar="DIR", **_TRUSTED_ONLY)
+    ca_bundle: Optional[str] = _setting("str", "PEM file (or folder) of CA certificates to trust besides the usual "
+                                        "ones, for a TLS-inspecting proxy or a private CA", _CONN,
+                                        metavar="PATH", **_TRUSTED_ONLY)
     outbox: Optional[str] = _setting("str", "folder keeping reports that could not be delivered ('off' for none)",
                                      (*_CONN, "outbox"), default_text="the user's state folder", metavar="DIR",
                                      **_TRUSTED_ONLY)

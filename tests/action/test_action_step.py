@@ -78,7 +78,7 @@ def test_runner_debug_logging_turns_on_debug_unless_set() -> None:
 
 @pytest.mark.parametrize(("command", "arguments"), [
     ("build", ["report-build", "--json"]), (" Deploy ", ["report-deploy", "--json"]),
-    ("gate", ["gate-status", "--wait", "--json"]), ("keys", ["keys", "--json"]),
+    ("gate", ["gate-status", "--wait", "--json"]), ("keys", ["keys", "--json"]), ("check", ["check", "--json"]),
     ("report-deploy", ["report-deploy", "--json"]),
 ])
 def test_command_words_map_to_cli_commands(command: str, arguments: list[str]) -> None:
@@ -155,7 +155,8 @@ def test_main_reports_a_bad_command_without_running_the_cli(tmp_path: Path) -> N
     assert code == 2
     assert out.getvalue().splitlines() == [
         "::add-mask::hush-hush-1234",
-        "::error title=jira-devops::input command: 'publish' is not a command (use one of build, deploy, gate, keys)",
+        "::error title=jira-devops::input command: 'publish' is not a command "
+        "(use one of build, deploy, gate, keys, check)",
     ]
     assert read_outputs(output)["exit-code"] == "2"
     assert "is not a command" in summary.read_text(encoding="utf-8")

@@ -66,8 +66,9 @@ def test_report_with_no_flags_in_jenkins_fills_the_build_from_the_ci(snapshot: S
     assert build["displayName"] == "acme/api/feature%2FABC-12-login #57"
     assert build["url"].endswith("/57/display/redirect")
     assert build["state"] == "failed"
-    assert {"commit": {"id": history.head, "repositoryUri": "https://github.com/acme/api"}} in build["references"]
-    assert {"ref": {"name": "feature/ABC-12-login", "uri": "https://github.com/acme/api"}} in build["references"]
+    assert build["references"] == [{"commit": {"id": history.head, "repositoryUri": "https://github.com/acme/api"},
+                                    "ref": {"name": "feature/ABC-12-login",
+                                            "uri": "https://github.com/acme/api/tree/feature/ABC-12-login"}}]
     assert "ABC-12" in build["issueKeys"]
 
 

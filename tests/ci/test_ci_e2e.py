@@ -59,8 +59,8 @@ def test_jenkins_job_with_no_flags(emulator: Any, snapshot: Snapshot, history: H
     assert build["displayName"] == "acme/api/feature%2FABC-12-login #57"
     assert build["state"] == "successful"
     assert build["references"] == [
-        {"commit": {"id": history.head, "repositoryUri": "https://github.com/acme/api"}},
-        {"ref": {"name": "feature/ABC-12-login", "uri": "https://github.com/acme/api"}},
+        {"commit": {"id": history.head, "repositoryUri": "https://github.com/acme/api"},
+         "ref": {"name": "feature/ABC-12-login", "uri": "https://github.com/acme/api/tree/feature/ABC-12-login"}},
     ]
     assert {"ABC-12", "OPS-3"} <= _keys(build)  # the branch's key and HEAD's
 
@@ -77,8 +77,8 @@ def test_github_actions_push_with_no_flags(emulator: Any, snapshot: Snapshot, hi
     assert build["displayName"] == "Build and test #42"
     assert build["state"] == "failed"
     assert build["references"] == [
-        {"commit": {"id": history.head, "repositoryUri": "https://github.com/acme/api"}},
-        {"ref": {"name": "feature/ABC-12-login", "uri": "https://github.com/acme/api"}},
+        {"commit": {"id": history.head, "repositoryUri": "https://github.com/acme/api"},
+         "ref": {"name": "feature/ABC-12-login", "uri": "https://github.com/acme/api/tree/feature/ABC-12-login"}},
     ]
     assert {"ABC-12", "OPS-3"} <= _keys(build)
 

@@ -52,8 +52,8 @@ def test_github_push_build_then_gated_deploy_allowed(emulator: RunningEmulator, 
     assert sent["buildNumber"] == 42
     assert sent["url"] == "https://github.com/acme/api/actions/runs/9876"
     assert sent["issueKeys"] == ["OPS-3", "ABC-2", "ABC-1"], "every keyed commit since the push's 'before'"
-    assert {"commit": {"id": head, "repositoryUri": "https://github.com/acme/api"}} in sent["references"]
-    assert {"ref": {"name": "main", "uri": "https://github.com/acme/api"}} in sent["references"]
+    assert sent["references"] == [{"commit": {"id": head, "repositoryUri": "https://github.com/acme/api"},
+                                   "ref": {"name": "main", "uri": "https://github.com/acme/api/tree/main"}}]
 
     emulator.gate("allowed", awaiting_polls=1)
     deploy = run_cli("report-deploy", "--environment", "production", "--gate", "--service-id", "svc-1",

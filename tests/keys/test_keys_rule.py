@@ -62,12 +62,19 @@ DEFAULT_CASES: list[tuple[str, list[str]]] = [
     ("ABC-12@example.com", ["ABC-12"]),
     ("mail dev-ABC-1@example.com", ["ABC-1"]),
     ("user.ABC-1@example.com", ["ABC-1"]),
-    # unicode around the key (only ASCII letters and digits count as glue, as in Jira)
+    # unicode around the key: any letter or digit is glue (ÄBC-1 is no key, not BC-1 of another project),
+    # except letters of scripts written without spaces between words
     ("修复ABC-12的问题", ["ABC-12"]),
+    ("ABC-12を修正", ["ABC-12"]),
+    ("버그ABC-12", ["ABC-12"]),
     ("«ABC-1»", ["ABC-1"]),
     ("—ABC-1—", ["ABC-1"]),
-    ("éABC-1", ["ABC-1"]),
-    ("ÄBC-1", ["BC-1"]),
+    ("éABC-1", []),
+    ("ÄBC-1", []),
+    ("ABC-1é", []),
+    ("ДABC-1", []),
+    ("٣ABC-1", []),
+    ("ÄBC-1 and OPS-2", ["OPS-2"]),
     ("ABC-١٢", []),
     ("\uff21\uff22\uff23-1", []),  # full-width letters
     # repeats keep every occurrence (de-duplication happens in the collector)

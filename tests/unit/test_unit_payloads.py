@@ -37,7 +37,8 @@ def test_ci_facts_fill_what_settings_leave_and_settings_win() -> None:
 def test_the_pipeline_id_defaults_to_the_repository_and_references_link_the_commit() -> None:
     build = build_item(Settings(**RUN), CiContext(), GIT, ["ABC-1"]).item.model_dump(exclude_none=True)
     assert build["pipelineId"] == "acme/api"
-    assert build["references"][0] == {"commit": {"id": "a" * 40, "repositoryUri": "https://github.com/acme/api"}}
+    assert build["references"] == [{"commit": {"id": "a" * 40, "repositoryUri": "https://github.com/acme/api"},
+                                    "ref": {"name": "main", "uri": "https://github.com/acme/api/tree/main"}}]
 
 
 def test_update_sequence_number_is_epoch_milliseconds() -> None:

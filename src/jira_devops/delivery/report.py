@@ -137,15 +137,18 @@ def detect_ci(settings: Settings, environ: Optional[Mapping[str, str]] = None) -
     return ci_detection.detect(os.environ if environ is None else environ, force=settings.ci)
 
 
-def _test_info(settings: Settings) -> Optional[dict[str, int]]:
+def _test_info(settings: Settings, warnings: list[str]) -> Optional[dict[str, int]]:
     counts = [settings.tests_total, settings.tests_passed, settings.tests_failed, settings.tests_skipped]
     info: Optional[dict[str, int]] = None
     if settings.junit:
         from jira_devops.jira.junit import count_reports  # noqa: PLC0415
 
-        totals = count_reports(settings.junit, Path(settings.repo or "."))
-        info = {"totalNumber": totals.total, "numberPassed": totals.passed,
-                "numberFailed": totals.failed, "numberSkipped": totals.skipped}
+        reading = count_reports(settings.junit, Path(settings.repo or "."))
+        warnings.extend(reading.warnings)
+        totals = reading.counts
+        if totals is not None:
+            info = {"totalNumber": totals.total, "numberPassed": totals.passed,
+                    "numberFailed": totals.failed, "numberSkipped": totals.skipped}
     if any(value is not None for value in counts):
         if any(value is not None and value < 0 for value in counts):
             raise UsageError("test counts must not be negative")
@@ -186,8 +189,11 @@ def prepare_build(settings: Settings, ci: CiContext) -> tuple[Prepared, KeyDisco
     repository = Repository.find(settings.repo or ".")
     facts = git_facts(repository)
     keys = discover_keys(settings, ci, repository=repository)
+    test_warnings: list[str] = []
+    test_info = _test_info(settings, test_warnings)
     with _payload_checks("build"):
-        prepared = build_item(settings, ci, facts, keys.key_names(), test_info=_test_info(settings))
+        prepared = build_item(settings, ci, facts, keys.key_names(), test_info=test_info)
+    prepared.warnings[:0] = test_warnings
     return prepared, keys
 
 

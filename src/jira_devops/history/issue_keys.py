@@ -2,16 +2,19 @@
 
 Pure functions and values only (no I/O). The default rule is Jira's: a project key starts with an
 upper-case letter A-Z, continues with A-Z, 0-9 or ``_`` (two characters at least), then ``-`` and digits;
-the key must not be glued to an ASCII letter or digit on either side. ``TEST-123-add-feature`` gives
+the key must not be glued to a letter or digit on either side. ``TEST-123-add-feature`` gives
 ``TEST-123``; ``feature/ABC-1_x``, ``[ABC-1]`` and ``ABC-1:`` match; ``xABC-1``, ``ABC-1x`` and ``abc-1``
-do not. Like Jira's own matcher, only ASCII letters and digits count as glue, so text in scripts written
-without spaces (``修复ABC-12``) still yields the key.
+do not. Glue is any letter or digit, not only ASCII: ``ÄBC-12`` is no key (reading it as ``BC-12`` would
+name another project). Letters of scripts written without spaces between words (Chinese, Japanese,
+Korean, Thai, ...) are not glue, so ``修复ABC-12的问题`` and ``ABC-12を修正`` still give ``ABC-12``: no
+project key can continue into them.
 
 Commit messages are scanned as bytes (the default rule is ASCII, so UTF-8 and legacy encodings alike
-work without decoding); branch names, PR titles and custom ``--key-pattern`` rules work on text.
+work without decoding); a message with non-ASCII bytes is decoded (UTF-8, else Latin-1) so its letters
+can be told from punctuation. Branch names, PR titles and custom ``--key-pattern`` rules work on text.
 
-A custom ``--key-pattern`` is user input that may backtrack catastrophically (``(A+)+B`` takes minutes on
-a 40-character message), so it runs on the ``regex`` module with a time budget for the whole run
+A custom ``--key-pattern`` is user input that may backtrack catastrophically (``(A|AA)+B`` takes minutes
+on a 60-character message), so it runs on the ``regex`` module with a time budget for the whole run
 (:data:`CUSTOM_PATTERN_SECONDS`); past it, the run stops with a usage error naming the pattern. The
 built-in rules are fixed and linear, and keep the standard ``re`` engine.
 """
@@ -20,8 +23,10 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple, Optional, Protocol, Union
 
 from jira_devops.errors import UsageError
@@ -31,6 +36,9 @@ from jira_devops.errors import UsageError
 _DEFAULT_RULE = r"[A-Z](?<![A-Za-z0-9][A-Z])[A-Z0-9_]+-[0-9]+(?![A-Za-z0-9])"
 _IGNORE_CASE_RULE = r"[A-Za-z](?<![A-Za-z0-9][A-Za-z])[A-Za-z0-9_]+-[0-9]+(?![A-Za-z0-9])"
 _PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]+", re.ASCII)
+# Scripts whose writers put no spaces between words: their letters next to a key are text, not glue.
+_UNSPACED_SCRIPTS = ("CJK", "IDEOGRAPHIC", "HIRAGANA", "KATAKANA", "HALFWIDTH KATAKANA", "HANGUL", "THAI", "LAO",
+                     "KHMER", "MYANMAR", "TIBETAN")
 # Each key names at most this many commits among its sources (the newest); the others are only counted.
 MAX_COMMIT_SOURCES = 3
 # Seconds a custom --key-pattern may spend searching, over the whole run (sane patterns need milliseconds).
@@ -105,7 +113,11 @@ class KeyRule:
         """The keys in ``text``, in order of appearance (duplicates kept)."""
         if not text:
             return []
-        if self.group == 0:  # the pattern has no groups, so findall gives whole matches
+        if not self.custom and not text.isascii():
+            # The pattern's lookarounds see ASCII glue only; letters and digits of other scripts are checked here.
+            found = [m.group() for m in self.text_pattern.finditer(text)
+                     if not _glued(text, m.start() - 1) and not _glued(text, m.end())]
+        elif self.group == 0:  # the pattern has no groups, so findall gives whole matches
             found = self.text_pattern.findall(text)
         else:
             found = [m.group(self.group) for m in self.text_pattern.finditer(text)]
@@ -121,9 +133,15 @@ class KeyRule:
         pattern = self.bytes_pattern
         if pattern is None:
             return lambda message: self.find(message.decode("utf-8", "replace"))
-        if self.upper:
-            return lambda message: [key.upper() for key in pattern.findall(message)]
-        return pattern.findall
+        upper = self.upper
+
+        def finder(message: bytes) -> Sequence[Union[str, bytes]]:
+            if not message.isascii():
+                return [key.encode("ascii") for key in self.find(_decode(message))]
+            found = pattern.findall(message)
+            return [key.upper() for key in found] if upper else found
+
+        return finder
 
     def _finish(self, keys: list[str]) -> list[str]:
         if self.upper:
@@ -135,6 +153,28 @@ class KeyRule:
     def is_key(self, text: str) -> bool:
         """Whether ``text`` is exactly one key under this rule."""
         return self.find(text) == [text.upper() if self.upper else text]
+
+
+def _decode(message: bytes) -> str:
+    """A commit message as text: UTF-8, else Latin-1 (every byte is a character, so letters stay letters)."""
+    try:
+        return message.decode("utf-8")
+    except UnicodeDecodeError:
+        return message.decode("latin-1")
+
+
+def _glued(text: str, index: int) -> bool:
+    """Whether the character at ``index`` (if any) glues to a key next to it."""
+    return 0 <= index < len(text) and _is_glue(text[index])
+
+
+@lru_cache(maxsize=4096)
+def _is_glue(char: str) -> bool:
+    if char.isascii():
+        return char.isalnum()
+    if not char.isalnum():
+        return False
+    return not unicodedata.name(char, "").startswith(_UNSPACED_SCRIPTS)
 
 
 def project_of(key: str) -> str:

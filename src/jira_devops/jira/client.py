@@ -16,11 +16,11 @@ from urllib.parse import quote
 
 import httpx
 
-from jira_devops._version import __version__
 from jira_devops.errors import ApiError, AuthError, NotFoundError, UnreachableError
 from jira_devops.jira.auth import TokenProvider
 from jira_devops.jira.bounded import MisbehavingServerError, fetch, parse_json
 from jira_devops.jira.connection import Connection
+from jira_devops.jira.http import open_client
 from jira_devops.jira.models import GateStatus, SubmitResponse
 from jira_devops.jira.retry import Deadline, send_with_retries
 from jira_devops.redact import redact
@@ -28,7 +28,6 @@ from jira_devops.redact import redact
 log = logging.getLogger("jira_devops.jira.client")
 
 Kind = Literal["builds", "deployments"]
-USER_AGENT = f"jira-devops/{__version__}"
 _ISSUE_ASSOCIATIONS = ("issueKeys", "issueIdOrKeys")
 _PERMISSION = {"builds": "Builds", "deployments": "Deployments"}
 # Statuses that are Jira's verdict on the request itself (besides 401/403/404/413, handled on their own):
@@ -94,7 +93,7 @@ class DevOpsClient:
     @contextmanager
     def open(cls, connection: Connection) -> Iterator[DevOpsClient]:
         """A client with its own HTTP connection pool, closed on exit."""
-        with httpx.Client(headers={"User-Agent": USER_AGENT}, follow_redirects=False) as http:
+        with open_client(connection.ca_bundle) as http:
             yield cls(connection, http)
 
     @contextmanager

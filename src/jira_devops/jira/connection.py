@@ -35,6 +35,7 @@ class Connection:
     timeout: float = Settings.timeout
     use_token_cache: bool = True
     cache_dir: Optional[Path] = None
+    ca_bundle: Optional[Path] = None
 
     @property
     def is_default_api(self) -> bool:
@@ -176,6 +177,10 @@ def connection_from_settings(settings: Settings) -> Connection:
     cache_dir = Path(settings.cache_dir).expanduser() if settings.cache_dir else None
     if settings.timeout is not None and settings.timeout <= 0:
         raise UsageError(f"{settings.describe_source('timeout')} must be more than 0", hint="e.g. --timeout 90s")
+    ca_bundle = Path(settings.ca_bundle).expanduser() if settings.ca_bundle else None
+    if ca_bundle is not None and not ca_bundle.exists():
+        raise ConfigError(f"the CA bundle {ca_bundle} does not exist",
+                          hint="give a PEM file of CA certificates with --ca-bundle or JIRA_DEVOPS_CA_BUNDLE")
     return Connection(
         api_url=api_url,
         site_url=site_url,
@@ -185,4 +190,5 @@ def connection_from_settings(settings: Settings) -> Connection:
         timeout=settings.timeout,
         use_token_cache=settings.token_cache is not False,
         cache_dir=cache_dir,
+        ca_bundle=ca_bundle,
     )

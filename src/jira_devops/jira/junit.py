@@ -2,15 +2,17 @@
 
 Each ``<testcase>`` counts once: failed when it holds ``<failure>`` or ``<error>``, skipped when it holds
 ``<skipped>``, passed otherwise. DTDs and entities are refused (no entity expansion attacks), and files
-over :data:`MAX_FILE_BYTES` are refused rather than read.
+over :data:`MAX_FILE_BYTES` are refused rather than read. A report that cannot be used is skipped with a
+warning: the build is still reported (a failed build often has no reports at all).
 """
 
 from __future__ import annotations
 
 import glob
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 from xml.parsers import expat
 
 from jira_devops.errors import UsageError
@@ -100,19 +102,40 @@ def count_file(path: Path) -> TestCounts:
     return counter.counts
 
 
-def count_reports(patterns: list[str] | tuple[str, ...], root: Path | None = None) -> TestCounts:
-    """Count tests across every file matching the glob ``patterns`` (``**`` allowed)."""
+@dataclass
+class JunitReading:
+    """What the ``--junit`` globs gave: the counts (``None`` when no usable file matched) and warnings."""
+
+    counts: Optional[TestCounts] = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def count_reports(patterns: list[str] | tuple[str, ...], root: Path | None = None) -> JunitReading:
+    """Count tests across every file matching the glob ``patterns`` (``**`` allowed).
+
+    A glob matching nothing (the usual compile failure: no tests ran) and a file that cannot be read or
+    parsed are warnings, not errors: the build is still reported, with counts from the usable files or
+    without ``testInfo`` when there are none.
+    """
     base = root or Path.cwd()
+    reading = JunitReading()
     files: list[Path] = []
     for pattern in patterns:
         full = pattern if os.path.isabs(pattern) else str(base / pattern)
         matches = sorted(glob.glob(full, recursive=True))
         if not matches:
-            raise UsageError(f"no JUnit report matches {pattern!r}", hint="check the --junit glob")
+            reading.warnings.append(f"no JUnit report matches {pattern!r}, so its tests are not counted "
+                                    "(the build is reported without them)")
         files.extend(Path(match) for match in matches if Path(match).is_file())
         if len(files) > MAX_FILES:
             raise UsageError(f"--junit matches more than {MAX_FILES} files", hint="narrow the glob")
-    totals = TestCounts()
     for path in dict.fromkeys(files):
-        totals += count_file(path)
-    return totals
+        try:
+            counts = count_file(path)
+        except UsageError as error:
+            reading.warnings.append(f"{error.message}; that file was skipped")
+            continue
+        if reading.counts is None:
+            reading.counts = TestCounts()
+        reading.counts += counts
+    return reading

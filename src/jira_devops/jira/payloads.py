@@ -17,6 +17,7 @@ from jira_devops._version import __version__
 from jira_devops.ci import states as ci_states
 from jira_devops.ci.context import CiContext
 from jira_devops.errors import UsageError
+from jira_devops.history.hosts import repository_links
 from jira_devops.jira.environments import infer_environment_type, slugify
 from jira_devops.jira.models import (
     ENVIRONMENT_TYPES,
@@ -158,6 +159,9 @@ class RunIdentity:
     commit: Optional[str]
     branch: Optional[str]
     repository_url: Optional[str]
+    tag: Optional[str] = None
+    remote_url: Optional[str] = None
+    ci_provider: Optional[str] = None
 
 
 def git_facts(repository: Optional[Repository]) -> GitFacts:
@@ -201,6 +205,9 @@ def resolve_identity(settings: Settings, ci: CiContext, git: GitFacts, *, number
         commit=settings.commit or ci.commit or git.commit,
         branch=settings.branch or ci.branch or git.branch,
         repository_url=repository_url,
+        tag=ci.tag,
+        remote_url=settings.repository_url or ci.repository_url or git.remote_url,
+        ci_provider=ci.provider,
     )
 
 
@@ -241,28 +248,66 @@ def build_item(settings: Settings, ci: CiContext, git: GitFacts, keys: list[str]
     state, state_note = resolve_state(settings, ci, "build", "successful")
     keys = valid_keys(keys, fit.warnings)
     issue_fields = _build_issue_fields(keys, fit.warnings)
-    references: list[dict[str, Any]] = []
-    if identity.commit and identity.repository_url:
-        references.append({"commit": {"id": identity.commit, "repositoryUri": identity.repository_url}})
-    if identity.branch and identity.repository_url:
-        references.append({"ref": {"name": fit.text(identity.branch, "branch"), "uri": identity.repository_url}})
+    references = _build_references(identity, fit)
+    display_name = settings.display_name or f"{identity.pipeline_name} #{identity.number}"
     build = Build(
         pipelineId=fit.text(identity.pipeline_id, "pipeline ID") or "",
         buildNumber=identity.number,
         updateSequenceNumber=epoch_millis(),
-        displayName=fit.text(settings.display_name or f"{identity.pipeline_name} #{identity.number}",
-                             "display name") or "",
-        description=fit.text(settings.description, "description"),
-        label=fit.text(settings.label, "label"),
+        displayName=fit.text(display_name, "display name") or "",
+        description=fit.text(settings.description or default_build_description(display_name, state, identity),
+                             "description"),
+        label=fit.text(settings.label or identity.tag, "label"),
         url=fit.url(identity.url, "url") or "",
         state=state,
         lastUpdated=now_iso(),
         testInfo=test_info,
-        references=references or None,
+        references=references,
         **issue_fields,
     )
     notes = [state_note] if state_note else []
     return Prepared(build, fit.warnings, notes)
+
+
+def default_build_description(display_name: str, state: str, identity: RunIdentity) -> str:
+    """What the issue page says about a build nobody described: run, state, and the ref and commit it built.
+
+    ``acme/api #16: Failed on feature/ABC-1 at 1a2b3c4``, ``... : Successful for tag v1.2 at 1a2b3c4``.
+    """
+    text = f"{display_name}: {state.replace('_', ' ').capitalize()}"
+    if identity.tag and not identity.branch:
+        text += f" for tag {identity.tag}"
+    elif identity.branch:
+        text += f" on {identity.branch}"
+    if identity.commit:
+        text += f" at {identity.commit[:7]}"
+    return text
+
+
+def _build_references(identity: RunIdentity, fit: _Fitter) -> Optional[list[dict[str, Any]]]:
+    """One reference holding the commit and the branch (or tag) it was built on, as Jira ties them together.
+
+    The ref's ``uri`` is the branch's or tag's own page on the repository's host, so two branches of one
+    repository do not look alike (see :mod:`jira_devops.history.hosts`).
+    """
+    links = repository_links(identity.remote_url, ci=identity.ci_provider)
+    if links is None or not identity.repository_url:
+        return None
+    reference: dict[str, Any] = {}
+    if identity.commit:
+        reference["commit"] = {"id": identity.commit, "repositoryUri": identity.repository_url}
+    if identity.branch:
+        reference["ref"] = {"name": fit.text(identity.branch, "branch"),
+                            "uri": _fitting_page(links.branch(identity.branch), identity.repository_url)}
+    elif identity.tag:
+        reference["ref"] = {"name": fit.text(identity.tag, "tag"),
+                            "uri": _fitting_page(links.tag(identity.tag), identity.repository_url)}
+    return [reference] if reference else None
+
+
+def _fitting_page(page: str, repository_url: str) -> str:
+    """``page``, or the repository's URL when a very long ref name makes the page longer than Jira takes."""
+    return page if len(page) <= MAX_URL else repository_url
 
 
 def _build_issue_fields(keys: list[str], warnings: list[str]) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from tenacity import (
 
 from jira_devops.errors import UnreachableError
 from jira_devops.jira.bounded import within
+from jira_devops.jira.http import untrusted_certificate
 
 log = logging.getLogger("jira_devops.jira.retry")
 
@@ -132,8 +133,14 @@ def send_with_retries(
         nonlocal attempts
         attempts += 1
         timeout = deadline.request_timeout()
-        # The socket's timeouts restart with every byte; only a wait on the whole exchange bounds a drip.
-        response = within(max(0.05, deadline.remaining()), lambda: send(timeout), what=what)
+        try:
+            # The socket's timeouts restart with every byte; only a wait on the whole exchange bounds a drip.
+            response = within(max(0.05, deadline.remaining()), lambda: send(timeout), what=what)
+        except httpx.ConnectError as error:
+            refused = untrusted_certificate(error, what)
+            if refused is not None:
+                raise refused from None  # trying again cannot change the certificate
+            raise
         if is_retryable_status(response.status_code):
             raise RetryableResponse(response)
         return response

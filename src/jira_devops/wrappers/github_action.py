@@ -45,6 +45,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "deploy": ("report-deploy",),
     "gate": ("gate-status", "--wait"),
     "keys": ("keys",),
+    "check": ("check",),
 }
 OUTPUT_NAMES: tuple[str, ...] = (
     "issue-keys", "accepted", "rejected", "unknown-issue-keys", "gate-status", "exit-code", "result-json",

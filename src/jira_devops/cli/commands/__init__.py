@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jira_devops.cli.commands.delete",
     "jira_devops.cli.commands.flush",
     "jira_devops.cli.commands.outbox_list",
+    "jira_devops.cli.commands.check",
     "jira_devops.cli.commands.emulator",
     "jira_devops.cli.commands.demo",
 )
