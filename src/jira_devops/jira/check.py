@@ -18,6 +18,7 @@ from typing import Any, Callable, Optional
 import httpx
 
 from jira_devops.errors import AuthError, ExitCode, JiraDevopsError, UnreachableError
+from jira_devops.jira.bounded import fetch
 from jira_devops.jira.client import DevOpsClient, segment
 from jira_devops.jira.connection import Connection
 from jira_devops.jira.http import proxy_for, trust_store
@@ -126,7 +127,7 @@ def _probe(client: DevOpsClient, api: str, result: CheckResult, clock: Callable[
 
     def send(timeout: httpx.Timeout) -> httpx.Response:
         client.requests += 1
-        return client.http.get(url, timeout=timeout, headers={"Authorization": f"Bearer {token}"})
+        return fetch(client.http, "GET", url, timeout=timeout, headers={"Authorization": f"Bearer {token}"})
 
     response = send_with_retries(send, deadline=client.deadline, what=f"{APIS[api][0]} check")
     if result.clock_offset is None:
