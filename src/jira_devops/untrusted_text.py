@@ -7,6 +7,8 @@ before looking for ``::``), and escape sequences move a terminal's cursor, retit
 - :func:`one_line`: one line of human output: escape sequences and control characters removed, line
   breaks turned into spaces, and runner commands defused;
 - :func:`each_line`: the same for every line of a multi-line text, keeping its line breaks;
+- :func:`visible`: escape sequences removed and ``##[`` defused, line breaks kept (for a message that a
+  workflow command escapes onto one line itself);
 - :func:`json_text`: JSON text with the same characters written as ``\\uXXXX`` escapes, which JSON readers
   decode back to the same data while neither a terminal nor the runner acts on them.
 
@@ -37,6 +39,12 @@ def _defuse(line: str) -> str:
 def one_line(text: str) -> str:
     """``text`` as one safe line (see the module docstring)."""
     return _defuse(_BREAKS.sub(" ", _ESCAPES.sub("", text)).replace("\t", " "))
+
+
+def visible(text: str) -> str:
+    """``text`` without escape sequences or control characters (line breaks kept) and with ``##[`` defused:
+    for a workflow command's message, which the command's own escaping keeps on one line."""
+    return _ESCAPES.sub("", text).replace(_RUNNER_COMMAND, _DEFUSED_COMMAND)
 
 
 def each_line(text: str) -> str:

@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from jira_devops.errors import ConfigError, ExitCode, JiraDevopsError, UsageError
 from jira_devops.settings import OPTIONS, Option, convert
-from jira_devops.untrusted_text import one_line
+from jira_devops.untrusted_text import one_line, visible
 
 INPUT_PREFIX = "JIRA_DEVOPS_INPUT_"
 TITLE = "jira-devops"
@@ -120,7 +120,7 @@ def escape_property(text: str) -> str:
 
 def annotation(level: str, message: str) -> str:
     """A workflow command that shows ``message`` as an annotation of ``level`` (warning, error, notice)."""
-    return f"::{level} title={escape_property(TITLE)}::{escape_data(one_line(message))}"
+    return f"::{level} title={escape_property(TITLE)}::{escape_data(visible(message))}"
 
 
 def log_line(line: str) -> str:
