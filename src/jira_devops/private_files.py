@@ -1,11 +1,11 @@
 """Private folders and files of this user: the token cache and the outbox keep theirs the same way.
 
 - :func:`private_location` says where to keep private files asked for in a folder: the folder itself, or,
-  when it is shared (others may write to it, or it is another user's, like ``/tmp``), a subfolder of this
+  when it is shared (others may write to it, or it is another user's, like the system temp folder), a subfolder of this
   user's inside it;
 - :func:`ensure_private_dir` creates a 0700 folder, or checks that an existing one is a real folder (not
   a symbolic link) of this user that others cannot write to. The mode of a folder this tool did not
-  create is never changed: tightening a shared folder (``/tmp`` as root in a container) breaks a machine;
+  create is never changed: tightening a shared folder (the system temp folder, as root in a container) breaks a machine;
 - :func:`owned_by_another_user` tells whether a file or folder belongs to someone else;
 - :func:`write_private_file` writes text atomically as a 0600 file (temp file, fsync, rename).
 """

@@ -47,7 +47,7 @@ def test_an_outbox_in_a_shared_folder_goes_to_a_private_subfolder_and_leaves_the
         tmp_path: Path) -> None:
     folder = tmp_path / "shared"
     folder.mkdir()
-    os.chmod(folder, 0o1777)  # noqa: S103 - a /tmp-like folder
+    os.chmod(folder, 0o1777)  # noqa: S103 - a world-writable, sticky folder like the system temp folder
     box = Outbox(folder)
     entry = box.keep("builds", _body(1), HERE, "down")
     assert stat.S_IMODE(folder.stat().st_mode) == 0o1777

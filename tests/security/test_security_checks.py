@@ -136,7 +136,7 @@ def test_a_cached_token_with_an_infinite_lifetime_is_not_believed(tmp_path: Path
     assert not TokenProvider(connection, httpx.Client(), Deadline(5)).state.token_is_fresh(time.time())
 
 
-@pytest.mark.parametrize("head_sha", ["--upload-pack=touch /tmp/x", "HEAD~3", "abc123", "g" * 40, 12345])
+@pytest.mark.parametrize("head_sha", ["--upload-pack=touch pwned", "HEAD~3", "abc123", "g" * 40, 12345])
 def test_an_event_file_s_head_sha_is_taken_only_as_a_hex_object_name(tmp_path: Path, head_sha: object) -> None:
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"pull_request": {"number": 7, "title": "ABC-1 x", "head": {"sha": head_sha},

@@ -67,7 +67,7 @@ def test_bad_outbox_entries_are_set_aside_and_the_rest_is_delivered(hostile: Hos
 def test_a_shared_outbox_and_cache_folder_keep_their_mode(hostile: HostileServer, tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()
-    os.chmod(shared, 0o1777)  # noqa: S103 - a /tmp-like folder
+    os.chmod(shared, 0o1777)  # noqa: S103 - a world-writable, sticky folder like the system temp folder
     team = tmp_path / "team"
     team.mkdir()
     os.chmod(team, 0o777)  # noqa: S103 - a team folder

@@ -1,6 +1,6 @@
 """A pytest plugin (loaded for the whole suite from pyproject's addopts): no secret or token in any output.
 
-At the end of the run it searches the output of every subprocess the tests started (whatever helper
+At the end of the run it searches the output of every subprocess the tests started (whatever function
 started it: ``subprocess.run``, ``communicate``, or a pipe read line by line), everything printed through
 ``support.cli.run_cli``, every test's captured output, and every outbox file the tests left in the temp
 dirs for the test client secrets and for every access token the token caches under the temp dirs hold.

@@ -15,7 +15,7 @@ Layout::
     <outbox>/expired/              entries older than the maximum age, no longer tried
     <outbox>/unreadable/           files that are not entries this version can read, set aside for a human
 
-An outbox asked for in a shared folder (``/tmp``, a team folder others may write to) lives in this
+An outbox asked for in a shared folder (the system temp folder, a team folder others may write to) lives in this
 user's subfolder of it (see :func:`jira_devops.private_files.private_location`).
 
 Bounds: at most :data:`MAX_ENTRIES` pending entries (keeping one more fails loudly rather than filling a
