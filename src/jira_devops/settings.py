@@ -186,8 +186,9 @@ class Settings:
                                      default_text="from the CI, else git", metavar="NAME")
     repository_url: Optional[str] = _setting("str", "repository URL for commit references", _REPORT,
                                              metavar="URL")
-    property: Optional[tuple[str, ...]] = _setting("list", "k=v property to attach (at most 5); lets you delete "
-                                                   "by property", (*_REPORT, "delete"), metavar="K=V")
+    property: Optional[tuple[str, ...]] = _setting("list", "k=v property to attach (at most 5; source=jira-devops "
+                                                   "and pipeline=<ID> are added while there is room); lets you "
+                                                   "delete by property", (*_REPORT, "delete"), metavar="K=V")
     # --- build ----------------------------------------------------------------------------------------
     build_number: Optional[int] = _setting("int", "build number", ("build", "build-id"),
                                            default_text="the CI's run number", metavar="N")

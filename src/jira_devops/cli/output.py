@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from jira_devops.delivery.report import ReportResult
 from jira_devops.history.key_discovery import KeyDiscovery
+from jira_devops.jira.lookup import describe_item
 from jira_devops.redact import redact
 from jira_devops.untrusted_text import json_text, one_line
 
@@ -75,13 +76,6 @@ class Printer:
             self.line(line)
 
 
-def _item_name(kind: str, key: dict[str, Any]) -> str:
-    if kind == "builds":
-        return f"build {key.get('pipelineId')} #{key.get('buildNumber')}"
-    return (f"deployment {key.get('pipelineId')} #{key.get('deploymentSequenceNumber')} "
-            f"to {key.get('environmentId')}")
-
-
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
@@ -102,10 +96,10 @@ def summary_lines(result: ReportResult) -> list[str]:
     if result.skipped:
         return [f"nothing sent: {result.skipped}"]
     for key in result.accepted:
-        lines.append(f"accepted: {_item_name(result.api, key)}")
+        lines.append(f"accepted: {describe_item(result.api, key)}")
     for item in result.rejected:
         reasons = "; ".join(error.get("message", "") for error in item.get("errors", [])) or "no reason given"
-        lines.append(f"rejected: {_item_name(result.api, item.get('key', {}))}: {reasons}")
+        lines.append(f"rejected: {describe_item(result.api, item.get('key', {}))}: {reasons}")
     if result.outboxed:
         lines.append(f"kept in the outbox for later delivery: {result.outboxed} request(s)")
     if result.keys.keys:

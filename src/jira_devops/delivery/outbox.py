@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from jira_devops.errors import ConfigError, UnreachableError
+from jira_devops.jira.lookup import describe_item
 from jira_devops.private_files import (
     ensure_private_dir,
     owned_by_another_user,
@@ -138,7 +139,7 @@ class Entry:
 
     def item_names(self) -> list[str]:
         """Human names of the items, e.g. ``build acme/app #42``."""
-        return [item_name(self.kind, item) for item in self.items()]
+        return [describe_item(self.kind, item) for item in self.items()]
 
     def to_json(self, *, with_body: bool = True) -> dict[str, Any]:
         """The entry as stored (or, without the body, as ``jira-devops outbox --json`` lists it)."""
@@ -158,19 +159,6 @@ class Entry:
             data["id"] = self.name
             data["items"] = self.item_names()
         return data
-
-
-def item_name(kind: str, item: dict[str, Any]) -> str:
-    """``build <pipeline> #<n>`` or ``deployment <pipeline> #<n> to <env>`` for a body item or a key."""
-    if kind == "builds":
-        return f"build {item.get('pipelineId')} #{item.get('buildNumber')}"
-    pipeline = item.get("pipelineId") or _id_of(item.get("pipeline"))
-    environment = item.get("environmentId") or _id_of(item.get("environment"))
-    return f"deployment {pipeline} #{item.get('deploymentSequenceNumber')} to {environment}"
-
-
-def _id_of(value: Any) -> Any:
-    return value.get("id") if isinstance(value, dict) else None
 
 
 def _optional_text(data: dict[str, Any], name: str) -> Optional[str]:
