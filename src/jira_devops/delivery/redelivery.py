@@ -22,6 +22,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional, Union
 
+from jira_devops.bounded_http import MisbehavingServerError
 from jira_devops.delivery.outbox import EXPIRED, REJECTED, Destination, Entry, Outbox, OutboxError
 from jira_devops.errors import (
     AuthError,
@@ -31,7 +32,6 @@ from jira_devops.errors import (
     NotFoundError,
     UnreachableError,
 )
-from jira_devops.jira.bounded import MisbehavingServerError
 from jira_devops.jira.client import SubmitOutcome
 from jira_devops.jira.lookup import describe_item
 from jira_devops.jira.payloads import GATING_COMMAND

@@ -20,8 +20,8 @@ from typing import Any, Optional
 
 import httpx
 
+from jira_devops.bounded_http import fetch, parse_json
 from jira_devops.errors import AuthError, ConfigError, UnreachableError
-from jira_devops.jira.bounded import fetch, parse_json
 from jira_devops.jira.connection import Connection
 from jira_devops.jira.retry import Deadline, send_with_retries
 from jira_devops.private_files import (

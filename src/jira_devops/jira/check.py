@@ -17,8 +17,8 @@ from typing import Any, Callable, Optional
 
 import httpx
 
+from jira_devops.bounded_http import fetch
 from jira_devops.errors import AuthError, ExitCode, JiraDevopsError, UnreachableError
-from jira_devops.jira.bounded import fetch
 from jira_devops.jira.client import DevOpsClient, segment
 from jira_devops.jira.connection import Connection
 from jira_devops.jira.http import proxy_for, trust_store

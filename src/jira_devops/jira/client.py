@@ -16,9 +16,9 @@ from urllib.parse import quote
 
 import httpx
 
+from jira_devops.bounded_http import MisbehavingServerError, fetch, parse_json
 from jira_devops.errors import ApiError, AuthError, NotFoundError, UnreachableError
 from jira_devops.jira.auth import TokenProvider
-from jira_devops.jira.bounded import MisbehavingServerError, fetch, parse_json
 from jira_devops.jira.connection import Connection
 from jira_devops.jira.http import open_client
 from jira_devops.jira.models import GateStatus, SubmitResponse

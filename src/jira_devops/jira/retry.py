@@ -27,8 +27,8 @@ from tenacity import (
     wait_random,
 )
 
+from jira_devops.bounded_http import within
 from jira_devops.errors import UnreachableError
-from jira_devops.jira.bounded import within
 from jira_devops.jira.http import untrusted_certificate
 
 log = logging.getLogger("jira_devops.jira.retry")

@@ -7,6 +7,7 @@ the current run is still ``in_progress`` when this runs, so it is never mistaken
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -59,8 +60,6 @@ def latest_successful_deployment(target: GitHubTarget, environment: str, *,
     """
     import httpx  # noqa: PLC0415 - only when GitHub is asked
 
-    from jira_devops.jira.retry import Deadline  # noqa: PLC0415
-
     headers = {
         "Accept": "application/vnd.github+json",
         "Authorization": f"Bearer {target.token}",
@@ -68,7 +67,7 @@ def latest_successful_deployment(target: GitHubTarget, environment: str, *,
     }
     repo_path = "/".join(quote(part, safe="") for part in target.repository.split("/", 1))
     try:
-        deadline = Deadline(timeout)
+        deadline = time.monotonic() + timeout
         with httpx.Client(base_url=target.api_url, headers=headers, follow_redirects=False) as client:
             deployments = _get_list(client, deadline, f"/repos/{repo_path}/deployments",
                                     {"environment": environment, "per_page": DEPLOYMENTS_PER_PAGE})
@@ -91,13 +90,17 @@ def latest_successful_deployment(target: GitHubTarget, environment: str, *,
     return None
 
 
-def _get_list(client: Any, deadline: Any, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    from jira_devops.jira.bounded import fetch, parse_json, within  # noqa: PLC0415 - httpx only when asked
+def _get_list(client: Any, deadline: float, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """One page from the API, within what is left of the look-up's ``deadline`` (a ``time.monotonic``)."""
+    import httpx  # noqa: PLC0415
 
-    if deadline.remaining() <= 0:
+    from jira_devops.bounded_http import fetch, parse_json, within  # noqa: PLC0415 - httpx only when asked
+
+    left = deadline - time.monotonic()
+    if left <= 0:
         raise GitHubHistoryError("GitHub did not answer in time (the look-up is bounded by --timeout)")
-    timeout = deadline.request_timeout()
-    response = within(deadline.remaining(), lambda: fetch(client, "GET", path, params=params, timeout=timeout),
+    timeout = httpx.Timeout(min(left, 30.0), connect=min(left, 10.0))
+    response = within(left, lambda: fetch(client, "GET", path, params=params, timeout=timeout),
                       what="GitHub deployments")
     if response.status_code in (401, 403):
         raise GitHubHistoryError(f"GitHub refused to list deployments (HTTP {response.status_code}): "
