@@ -2,7 +2,8 @@
 
 Shown raw, such text can steer what reads it: a newline followed by ``::error ...``, or ``##[add-mask]``
 anywhere in a line, is a workflow command to the GitHub Actions runner (which also trims leading space
-before looking for ``::``), and escape sequences move a terminal's cursor, retitle it or hide text.
+before looking for ``::``), ``##vso[`` and ``##teamcity[`` are Azure Pipelines' and TeamCity's commands,
+and escape sequences move a terminal's cursor, retitle it or hide text.
 
 - :func:`one_line`: one line of human output: escape sequences and control characters removed, line
   breaks turned into spaces, and runner commands defused;
@@ -26,11 +27,13 @@ _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\
 _BREAKS = re.compile(r"\r\n|[\r\n\u0085\u2028\u2029]")
 _RUNNER_COMMAND = "##["
 _DEFUSED_COMMAND = "## ["
+# Other CIs read commands anywhere in a line too: Azure Pipelines '##vso[...]', TeamCity '##teamcity[...]'.
+_CI_COMMANDS = re.compile(r"##(vso|teamcity)\[", re.IGNORECASE)
 _JSON_ESCAPED = re.compile(r"[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _defuse(line: str) -> str:
-    line = line.replace(_RUNNER_COMMAND, _DEFUSED_COMMAND)
+    line = _CI_COMMANDS.sub(r"## \1[", line.replace(_RUNNER_COMMAND, _DEFUSED_COMMAND))
     if line.lstrip().startswith("::"):
         return "> " + line
     return line
@@ -44,7 +47,7 @@ def one_line(text: str) -> str:
 def visible(text: str) -> str:
     """``text`` without escape sequences or control characters (line breaks kept) and with ``##[`` defused:
     for a workflow command's message, which the command's own escaping keeps on one line."""
-    return _ESCAPES.sub("", text).replace(_RUNNER_COMMAND, _DEFUSED_COMMAND)
+    return _CI_COMMANDS.sub(r"## \1[", _ESCAPES.sub("", text).replace(_RUNNER_COMMAND, _DEFUSED_COMMAND))
 
 
 def each_line(text: str) -> str:
@@ -59,4 +62,5 @@ def json_text(text: str) -> str:
     ``#`` of ``##[`` can only occur inside strings, so escaping them there keeps the JSON valid.
     """
     escaped = _JSON_ESCAPED.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    escaped = _CI_COMMANDS.sub(lambda match: "\\u0023#" + match.group(1) + "[", escaped)
     return escaped.replace(_RUNNER_COMMAND, "\\u0023#[")

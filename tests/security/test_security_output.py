@@ -70,3 +70,13 @@ def test_the_action_log_gets_no_command_from_jira(hostile: HostileServer, tmp_pa
         assert "##[" not in line
     assert "\x1b" not in log.getvalue()
     assert os.environ.get("JIRA_DEVOPS_INPUT_COMMAND") is None
+
+
+def test_other_cis_commands_are_defused_too() -> None:
+    from jira_devops.untrusted_text import json_text, one_line
+
+    shown = one_line("reason ##vso[task.setvariable variable=DEPLOY]yes ##teamcity[buildStatus text='x']")
+    assert "##vso[" not in shown and "##teamcity[" not in shown
+    encoded = json_text(json.dumps({"reason": "##vso[task.complete result=Succeeded]"}))
+    assert "##vso[" not in encoded
+    assert json.loads(encoded) == {"reason": "##vso[task.complete result=Succeeded]"}
