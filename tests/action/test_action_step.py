@@ -103,7 +103,11 @@ def test_cli_warnings_and_errors_become_annotations_that_cannot_inject_commands(
     injected = log_line("error: bad %0A\n::add-mask::x\r\n")
     assert injected == "::error title=jira-devops::bad %250A%0A::add-mask::x"
     assert annotation("warning", "a\n::stop-commands::t") == "::warning title=jira-devops::a%0A::stop-commands::t"
-    assert log_line("::set-output name=x::y") == " ::set-output name=x::y"
+    # The runner trims leading white space before looking for '::', so a space in front is not enough.
+    assert log_line("::set-output name=x::y") == "> ::set-output name=x::y"
+    assert log_line("  ::error::x") == ">   ::error::x"
+    assert log_line("Jira says ##[add-mask]x") == "Jira says ## [add-mask]x"
+    assert annotation("error", "a ##[add-mask]x \x1b[2J") == "::error title=jira-devops::a ## [add-mask]x "
     assert log_line("note: state from the CI's job status") == "note: state from the CI's job status"
 
 

@@ -43,12 +43,17 @@ def test_entries_come_back_oldest_first(box: Outbox) -> None:
     assert problems == []
 
 
-def test_a_loose_outbox_folder_is_made_private(tmp_path: Path) -> None:
+def test_an_outbox_in_a_shared_folder_goes_to_a_private_subfolder_and_leaves_the_folder_alone(
+        tmp_path: Path) -> None:
     folder = tmp_path / "shared"
-    folder.mkdir(mode=0o755)
-    os.chmod(folder, 0o755)  # noqa: S103 - the loose folder under test
-    Outbox(folder).keep("builds", _body(1), HERE, "down")
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    folder.mkdir()
+    os.chmod(folder, 0o1777)  # noqa: S103 - a world-writable, sticky folder like the system temp folder
+    box = Outbox(folder)
+    entry = box.keep("builds", _body(1), HERE, "down")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o1777
+    assert entry.path.parent == folder / f"jira-devops-{os.getuid()}"
+    assert stat.S_IMODE(entry.path.parent.stat().st_mode) == 0o700
+    assert [e.name for e in Outbox(folder).pending()[0]] == [entry.name]
 
 
 def test_an_outbox_that_is_a_symbolic_link_is_refused(tmp_path: Path) -> None:

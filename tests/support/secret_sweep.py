@@ -1,18 +1,115 @@
 """A pytest plugin (loaded for the whole suite from pyproject's addopts): no secret or token in any output.
 
-At the end of the run it searches everything the CLI printed through ``support.cli.run_cli``, every
-test's captured output, and every outbox file the tests left in the temp dirs for the test client secrets
-and for every access token the token caches under the temp dirs hold. Any hit fails the run.
+At the end of the run it searches the output of every subprocess the tests started (whatever function
+started it: ``subprocess.run``, ``communicate``, or a pipe read line by line), everything printed through
+``support.cli.run_cli``, every test's captured output, and every outbox file the tests left in the temp
+dirs for the test client secrets and for every access token the token caches under the temp dirs hold.
+Any hit fails the run. The one line that must hold a secret, the runner's ``::add-mask::`` command that
+hides it, is left out.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import stat
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 _captured: list[str] = []
+_subprocess_output: list[str] = []
+_MASK_COMMAND = "::add-mask::"
+
+
+def _keep(data: Any) -> None:
+    if isinstance(data, bytes):
+        data = data.decode("utf-8", "replace")
+    if isinstance(data, str) and data:
+        _subprocess_output.append(data)
+
+
+class _TeeReader:
+    """A child's pipe that remembers what the test read from it (line by line or all at once)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+    def __iter__(self) -> _TeeReader:
+        return self
+
+    def __next__(self) -> Any:
+        line = next(self._stream)
+        _keep(line)
+        return line
+
+    def read(self, *args: Any) -> Any:
+        data = self._stream.read(*args)
+        _keep(data)
+        return data
+
+    def readline(self, *args: Any) -> Any:
+        line = self._stream.readline(*args)
+        _keep(line)
+        return line
+
+    def readlines(self, *args: Any) -> Any:
+        lines = self._stream.readlines(*args)
+        for line in lines:
+            _keep(line)
+        return lines
+
+    def __enter__(self) -> _TeeReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stream.close()
+
+
+_original_init = subprocess.Popen.__init__
+_original_communicate = subprocess.Popen.communicate
+
+
+def _init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
+    _original_init(self, *args, **kwargs)
+    for name in ("stdout", "stderr"):
+        stream = getattr(self, name)
+        if isinstance(stream, (io.IOBase, io.TextIOWrapper)):
+            setattr(self, name, _TeeReader(stream))
+
+
+def _communicate(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> Any:
+    # communicate() reads the pipes' file descriptors itself, so the tee above does not see it.
+    streams = {name: getattr(self, name) for name in ("stdout", "stderr")}
+    for name, stream in streams.items():
+        if isinstance(stream, _TeeReader):
+            setattr(self, name, stream._stream)
+    try:
+        out, err = _original_communicate(self, *args, **kwargs)
+    finally:
+        for name, stream in streams.items():
+            if isinstance(stream, _TeeReader):
+                setattr(self, name, stream)
+    _keep(out)
+    _keep(err)
+    return out, err
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Watch every subprocess the tests start."""
+    subprocess.Popen.__init__ = _init  # type: ignore[method-assign]
+    subprocess.Popen.communicate = _communicate  # type: ignore[method-assign]
+
+
+def _without_mask_commands(text: str) -> str:
+    if _MASK_COMMAND not in text:
+        return text
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(_MASK_COMMAND))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -41,8 +138,12 @@ def _secrets_and_tokens(base: Path) -> set[str]:
 def _outbox_files(base: Path) -> list[str]:
     texts = []
     for path in base.rglob("*.json"):
-        if "outbox" in path.parts or any(part.startswith("outbox") for part in path.parts[-3:-1]):
+        if path.name.startswith("token-"):
+            continue  # a token cache (in a shared folder's jira-devops-<uid>), which holds the token by design
+        if "outbox" in path.parts or any(part.startswith(("outbox", "jira-devops-")) for part in path.parts[-3:-1]):
             try:
+                if not stat.S_ISREG(path.lstat().st_mode):
+                    continue  # a FIFO planted by a test would block the read forever
                 texts.append(path.read_text(encoding="utf-8", errors="replace"))
             except OSError:
                 continue
@@ -61,7 +162,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     base = factory.getbasetemp()
     needles = _secrets_and_tokens(base)
-    haystack = [*OUTPUTS, *_captured, *_outbox_files(base)]
+    haystack = [_without_mask_commands(text) for text in (*OUTPUTS, *_captured, *_subprocess_output)]
+    haystack += _outbox_files(base)
     hits = sorted({f"a value starting {needle[:3]!r} is in output #{index}" for index, text in enumerate(haystack)
                    for needle in needles if needle in text})
     _summary.append(f"secret sweep: {len(haystack)} outputs and outbox files searched for {len(needles)} "

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Optional, TypedDict
 
 _SHA = re.compile(r"^[0-9a-fA-F]{7,64}$")
+_FULL_SHA = re.compile(r"^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$")
 
 
 class BaseBranch(TypedDict, total=False):
@@ -61,6 +62,21 @@ class Env:
             return None
         return value
 
+    def event_commit(self, value: Any, where: str) -> Optional[str]:
+        """A commit SHA read from an event file's field ``where``; a note and ``None`` for anything else.
+
+        Only full hex object names are taken (40 for SHA-1, 64 for SHA-256): the value reaches git.
+        """
+        if value is None:
+            return None
+        text = value.strip() if isinstance(value, str) else repr(value)
+        if not text or is_zero_sha(text):
+            return None
+        if not _FULL_SHA.match(text):
+            self.note(f"the event file's {where} is {text[:40]!r}, not a commit SHA, so it was not used")
+            return None
+        return text
+
     def source_head(self, commit_var: str, head_var: str, *, run: str = "pull request build",
                     merge: str = "a merge commit", head: str = "the pull request head") -> Optional[str]:
         """The commit to report when the CI built a merge commit (``commit_var``) of a pull request whose
@@ -94,7 +110,7 @@ class Env:
             return None
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as error:
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
             self.note(f"cannot read {name} ({path}): {type(error).__name__}")
             return None
         if not isinstance(data, dict):

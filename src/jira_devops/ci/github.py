@@ -59,7 +59,7 @@ def read(env: Env) -> CiContext:
         number = pull_request.get("number")
         pr_number = str(number) if isinstance(number, int) else pr_number
         head = pull_request.get("head")
-        head_sha = _text(head.get("sha")) if isinstance(head, dict) else None
+        head_sha = env.event_commit(head.get("sha"), "pull_request.head.sha") if isinstance(head, dict) else None
         if head_sha and head_sha != commit:
             what = ("a merge commit GitHub made" if event_name == "pull_request"
                     else "not the pull request's head")
@@ -67,21 +67,12 @@ def read(env: Env) -> CiContext:
                      f"reporting the pull request head {head_sha[:7]} instead")
             commit = head_sha
         base = pull_request.get("base")
-        pr_base = _text(base.get("sha")) if isinstance(base, dict) else None
+        pr_base = env.event_commit(base.get("sha"), "pull_request.base.sha") if isinstance(base, dict) else None
     elif event_name in _PR_EVENTS and env.get("GITHUB_EVENT_PATH") is None:
         env.note(f"{event_name} event but GITHUB_EVENT_PATH is not set: the pull request title and head "
                  f"commit are unknown, GITHUB_SHA {(commit or '?')[:7]} is reported")
 
-    previous = None
-    base_branch = None
-    before = _text(event.get("before"))
-    if event_name == "push" and before and not is_zero_sha(before):
-        previous = before
-    elif event_name == "push" and before and not tag:  # a push that created the branch
-        repository = event.get("repository")
-        default = _text(repository.get("default_branch")) if isinstance(repository, dict) else None
-        base_branch = default if default != branch else None
-
+    previous, base_branch = _push_base(env, event, branch, tag) if event_name == "push" else (None, None)
     return CiContext(
         provider=NAME, provider_name=TITLE, pipeline_id=pipeline_id, pipeline_name=workflow or pipeline_id,
         pipeline_url=pipeline_url, run_url=run_url, run_number=env.number("GITHUB_RUN_NUMBER"),
@@ -90,6 +81,22 @@ def read(env: Env) -> CiContext:
         base_branch_source="the push event's repository.default_branch (a new branch)" if base_branch else None,
         pr_number=pr_number, pr_title=pr_title, repository_url=repo_url,
     )
+
+
+def _push_base(env: Env, event: dict[str, Any], branch: Optional[str],
+               tag: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """A push's range base: the commit before it, or, for a push that created a branch (``before`` all
+    zeros), the repository's default branch to take the merge base with."""
+    raw_before = _text(event.get("before"))
+    if not raw_before:
+        return None, None
+    if is_zero_sha(raw_before):
+        if tag:
+            return None, None
+        repository = event.get("repository")
+        default = _text(repository.get("default_branch")) if isinstance(repository, dict) else None
+        return None, (default if default != branch else None)
+    return env.event_commit(raw_before, "before"), None
 
 
 def _pipeline(env: Env, repo: Optional[str], workflow: Optional[str]) -> tuple[Optional[str], Optional[str]]:

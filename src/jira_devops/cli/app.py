@@ -210,13 +210,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return _soften(int(module.run(args, settings)), settings)
     except JiraDevopsError as error:
         from jira_devops.redact import redact  # noqa: PLC0415
+        from jira_devops.untrusted_text import one_line  # noqa: PLC0415
 
         if isinstance(error, MissingCredentialsError) and settings is not None and settings.no_fail \
                 and not settings.gate:
             return _skip_without_credentials(error, command, settings)
         softened = _soften(error.exit_code, settings)
         label = "error" if softened == error.exit_code else "warning"
-        print(redact(f"{label}: {error.one_line()}"), file=sys.stderr)
+        print(one_line(redact(f"{label}: {error.one_line()}")), file=sys.stderr)
         if debug:
             _print_traceback()
         return softened
@@ -227,9 +228,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return ExitCode.OK
     except Exception as error:  # the single catch-all: a bug of ours, said in one line
         from jira_devops.redact import redact  # noqa: PLC0415
+        from jira_devops.untrusted_text import one_line  # noqa: PLC0415
 
-        print(redact(f"error: internal error: {type(error).__name__}: {error} "
-                     "(rerun with --debug for the traceback and report it)"), file=sys.stderr)
+        print(one_line(redact(f"error: internal error: {type(error).__name__}: {error} "
+                              "(rerun with --debug for the traceback and report it)")), file=sys.stderr)
         if debug:
             _print_traceback()
         return INTERNAL_ERROR
@@ -273,5 +275,6 @@ def _print_traceback() -> None:
     import traceback  # noqa: PLC0415
 
     from jira_devops.redact import redact  # noqa: PLC0415
+    from jira_devops.untrusted_text import each_line  # noqa: PLC0415
 
-    print(redact(traceback.format_exc()), file=sys.stderr)
+    print(each_line(redact(traceback.format_exc())), file=sys.stderr)

@@ -13,6 +13,7 @@ from typing import Optional, TextIO
 
 from jira_devops.delivery.gating import GateEvent, GateOutcome, format_seconds
 from jira_devops.redact import redact
+from jira_devops.untrusted_text import json_text, one_line
 
 HEARTBEAT_SECONDS = 60.0
 _CLEAR_LINE = "\r\x1b[K"
@@ -72,14 +73,14 @@ class GateProgressPrinter:
 
     def _line(self, text: str) -> None:
         self.close()
-        print(redact(text), file=self.err, flush=True)
+        print(one_line(redact(text)), file=self.err, flush=True)
 
     def _status(self, event: GateEvent) -> None:
         seen = event.status or "not known to Jira yet"
         text = f"gate: {seen} for {format_seconds(event.elapsed)} of {format_seconds(event.timeout)}"
         if event.next_poll:
             text += f"; next look in {format_seconds(event.next_poll)}"
-        self.err.write(_CLEAR_LINE + redact(text))
+        self.err.write(_CLEAR_LINE + one_line(redact(text)))
         self.err.flush()
         self._line_drawn = True
 
@@ -91,11 +92,11 @@ def print_outcome(outcome: GateOutcome, *, as_json: bool = False, quiet: bool = 
     stdout = out or sys.stdout
     stderr = err or sys.stderr
     if as_json:
-        print(redact(json.dumps(outcome.to_json(), indent=2)), file=stdout)
+        print(json_text(redact(json.dumps(outcome.to_json(), indent=2, ensure_ascii=False))), file=stdout)
     elif not quiet:
-        print(redact(f"gate: {outcome.status}"), file=stdout)
+        print(one_line(redact(f"gate: {outcome.status}")), file=stdout)
         if show_change_requests:
             for request in outcome.change_requests():
-                print(redact(f"  {request.describe()}"), file=stdout)
+                print(one_line(redact(f"  {request.describe()}")), file=stdout)
     if outcome.exit_code:
-        print(redact(f"error: {outcome.message()}"), file=stderr)
+        print(one_line(redact(f"error: {outcome.message()}")), file=stderr)

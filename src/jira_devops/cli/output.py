@@ -1,7 +1,8 @@
 """What the user sees: a short human summary, one JSON object, or the dry-run request bodies.
 
-Everything goes through :func:`jira_devops.redact.redact`. Warnings go to stderr so that stdout stays
-machine-readable with ``--json`` and ``--dry-run``.
+Everything goes through :func:`jira_devops.redact.redact`, then :mod:`jira_devops.untrusted_text` (Jira's
+reasons and names must not steer a terminal or the GitHub Actions runner). Warnings go to stderr so that
+stdout stays machine-readable with ``--json`` and ``--dry-run``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from jira_devops.delivery.report import ReportResult, SitesResult
 from jira_devops.history.key_discovery import KeyDiscovery
 from jira_devops.jira.lookup import describe_item
 from jira_devops.redact import redact
+from jira_devops.untrusted_text import json_text, one_line
 
 
 class Printer:
@@ -29,24 +31,24 @@ class Printer:
     def line(self, text: str) -> None:
         """A line of the human summary (suppressed by --quiet and --json)."""
         if not self.quiet and not self.as_json:
-            print(redact(text), file=self.out)
+            print(one_line(redact(text)), file=self.out)
 
     def warning(self, text: str) -> None:
         """A warning on stderr (kept under --quiet: warnings matter)."""
-        print(redact(f"warning: {text}"), file=self.err)
+        print(one_line(redact(f"warning: {text}")), file=self.err)
 
     def error(self, text: str) -> None:
         """An error on stderr: what made the command fail (kept under --quiet)."""
-        print(redact(f"error: {text}"), file=self.err)
+        print(one_line(redact(f"error: {text}")), file=self.err)
 
     def note(self, text: str) -> None:
         """Background information on stderr (suppressed by --quiet)."""
         if not self.quiet:
-            print(redact(f"note: {text}"), file=self.err)
+            print(one_line(redact(f"note: {text}")), file=self.err)
 
     def json(self, data: Any) -> None:
         """One JSON document on stdout, ASCII only (``\\u`` escapes), so any console encoding carries it."""
-        print(redact(json.dumps(data, indent=2)), file=self.out)
+        print(json_text(redact(json.dumps(data, indent=2, ensure_ascii=False))), file=self.out)
 
     def report(self, result: ReportResult) -> None:
         """Print a report's result in the chosen form."""

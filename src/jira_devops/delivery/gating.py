@@ -347,6 +347,9 @@ def gate_timing(settings: Settings) -> tuple[float, float]:
     """``(timeout, poll)`` in seconds from ``--gate-timeout`` and ``--gate-poll``, checked."""
     timeout = settings.gate_timeout
     poll = settings.gate_poll
+    if timeout < 0:
+        raise UsageError(f"{settings.describe_source('gate_timeout')} must not be negative",
+                         hint="e.g. --gate-timeout 30m")
     if poll <= 0:
         raise UsageError(f"{settings.describe_source('gate_poll')} must be more than 0",
                          hint="e.g. --gate-poll 10s")

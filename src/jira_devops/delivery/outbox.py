@@ -8,20 +8,28 @@ age order and entries are delivered oldest first.
 
 Layout::
 
-    <outbox>/.lock                 held (flock) by whoever delivers entries, so two flushes never double-send
+    <outbox>/.lock                 held (``filelock``) by whoever delivers entries, so two flushes never
+                                   double-send
     <outbox>/<ns>-<pid>-<hex>.json pending entries
     <outbox>/rejected/             entries Jira refused, with its reasons
     <outbox>/expired/              entries older than the maximum age, no longer tried
+    <outbox>/unreadable/           files that are not entries this version can read, set aside for a human
+
+An outbox asked for in a shared folder (the system temp folder, a team folder others may write to) lives in this
+user's subfolder of it (see :func:`jira_devops.private_files.private_location`).
 
 Bounds: at most :data:`MAX_ENTRIES` pending entries (keeping one more fails loudly rather than filling a
 disk), entries older than :data:`MAX_AGE_SECONDS` are moved to ``expired/``, and no entry file over
-:data:`MAX_ENTRY_BYTES` is read.
+:data:`MAX_ENTRY_BYTES` is read. A file that is not a readable entry (wrong field types, nesting too deep
+to parse, not a regular file) is skipped with one warning and, by a flush, set aside in ``unreadable/``:
+one bad file never stops the others.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import secrets
 import stat
@@ -36,7 +44,12 @@ from typing import Any, Optional
 
 from jira_devops.errors import ConfigError, UnreachableError
 from jira_devops.jira.lookup import describe_item
-from jira_devops.private_files import ensure_private_dir, owned_by_another_user, write_private_file
+from jira_devops.private_files import (
+    ensure_private_dir,
+    owned_by_another_user,
+    private_location,
+    write_private_file,
+)
 from jira_devops.redact import redact
 
 log = logging.getLogger("jira_devops.delivery.outbox")
@@ -49,6 +62,7 @@ KINDS = ("builds", "deployments")
 OFF_WORDS = frozenset({"off", "none", "false", "no"})
 REJECTED = "rejected"
 EXPIRED = "expired"
+UNREADABLE = "unreadable"
 
 _name_lock = threading.Lock()
 _last_ns = 0
@@ -59,9 +73,10 @@ class OutboxError(UnreachableError):
 
 
 def default_outbox_dir() -> Path:
-    """``$XDG_STATE_HOME/jira-devops/outbox``, else ``~/.local/state/jira-devops/outbox``."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "jira-devops" / "outbox"
+    """``outbox`` in the user's state folder (``$XDG_STATE_HOME/jira-devops`` on Linux; per platformdirs)."""
+    import platformdirs  # noqa: PLC0415 - only when an outbox is used
+
+    return Path(platformdirs.user_state_dir("jira-devops", appauthor=False)) / "outbox"
 
 
 @dataclass(frozen=True)
@@ -91,8 +106,8 @@ class Destination:
         """Read a stored destination; ``ValueError`` when it is not one."""
         if not isinstance(data, dict) or not isinstance(data.get("apiUrl"), str):
             raise ValueError("no destination")
-        return cls(api_url=data["apiUrl"], site_url=data.get("siteUrl") or None,
-                   cloud_id=data.get("cloudId") or None)
+        return cls(api_url=data["apiUrl"], site_url=_optional_text(data, "siteUrl"),
+                   cloud_id=_optional_text(data, "cloudId"))
 
     def describe(self) -> str:
         """A short human name: the site, the cloud ID or the API URL."""
@@ -146,12 +161,35 @@ class Entry:
         return data
 
 
+def _optional_text(data: dict[str, Any], name: str) -> Optional[str]:
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{name} is not text")
+    return value
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file in the outbox that is not an entry this version can read, and why."""
+
+    path: Path
+    reason: str
+
+    def warning(self, *, set_aside: bool = False) -> str:
+        """The one warning line about it."""
+        then = (f"moved to {self.path.parent / UNREADABLE} for you to inspect" if set_aside
+                else "skipped: inspect or delete it")
+        return f"outbox entry {self.path} is unreadable ({self.reason}); {then}"
+
+
 class Outbox:
     """The outbox folder: keep entries, list them, and settle them (delivered, rejected, expired)."""
 
     def __init__(self, directory: Path, *, max_entries: int = MAX_ENTRIES,
                  max_age_seconds: float = MAX_AGE_SECONDS) -> None:
-        self.directory = directory
+        self.directory = private_location(directory)
         self.max_entries = max_entries
         self.max_age_seconds = max_age_seconds
 
@@ -186,11 +224,26 @@ class Outbox:
 
     def pending(self) -> tuple[list[Entry], list[str]]:
         """The waiting entries, oldest first, and a warning for each file that could not be read."""
-        return self._read_folder(self.directory)
+        entries, unreadable, problems = self._read_folder(self.directory)
+        return entries, problems + [item.warning() for item in unreadable]
+
+    def pending_setting_aside(self) -> tuple[list[Entry], list[str]]:
+        """Like :meth:`pending`, moving each unreadable file to ``unreadable/`` (the caller holds the lock)."""
+        entries, unreadable, problems = self._read_folder(self.directory)
+        for item in unreadable:
+            try:
+                self._ensure(self.directory / UNREADABLE)
+                os.replace(item.path, self.directory / UNREADABLE / item.path.name)
+            except (OSError, ConfigError):
+                problems.append(item.warning())
+            else:
+                problems.append(item.warning(set_aside=True))
+        return entries, problems
 
     def settled(self, folder: str) -> tuple[list[Entry], list[str]]:
         """Entries in ``rejected/`` or ``expired/``."""
-        return self._read_folder(self.directory / folder)
+        entries, unreadable, problems = self._read_folder(self.directory / folder)
+        return entries, problems + [item.warning() for item in unreadable]
 
     def has_pending(self) -> bool:
         """True when at least one entry waits (cheap: no file is read)."""
@@ -233,29 +286,26 @@ class Outbox:
     @contextmanager
     def lock(self, wait: float) -> Iterator[bool]:
         """Hold the outbox's delivery lock; yields False when another process kept it for ``wait`` seconds."""
+        import filelock  # noqa: PLC0415 - only when entries are delivered
+
         self._ensure(self.directory)
         path = self.directory / ".lock"
-        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            raise ConfigError(f"the outbox lock {path} is not a plain file; refusing to use it",
+                              hint="delete it")
+        held = filelock.FileLock(str(path), timeout=max(0.0, wait), mode=0o600)
         try:
-            fd = os.open(path, flags, 0o600)
+            held.acquire(poll_interval=0.05)
+        except filelock.Timeout:
+            yield False
+            return
         except OSError as error:
             raise ConfigError(f"cannot open the outbox lock {path}: {error.strerror or error}",
-                              hint="delete it if it is a symbolic link") from None
+                              hint="point --outbox at a folder of your own") from None
         try:
-            end = time.monotonic() + max(0.0, wait)
-            while True:
-                if _try_lock(fd):
-                    break
-                if time.monotonic() >= end:
-                    yield False
-                    return
-                time.sleep(0.05)
-            try:
-                yield True
-            finally:
-                _unlock(fd)
+            yield True
         finally:
-            os.close(fd)
+            held.release()
 
     # --- files ---------------------------------------------------------------------------------------
 
@@ -280,21 +330,23 @@ class Outbox:
                 if item.name.endswith(".json") and not item.name.startswith("."):
                     yield Path(item.path)
 
-    def _read_folder(self, directory: Path) -> tuple[list[Entry], list[str]]:
+    def _read_folder(self, directory: Path) -> tuple[list[Entry], list[Unreadable], list[str]]:
         entries: list[Entry] = []
-        problems: list[str] = []
+        unreadable: list[Unreadable] = []
         try:
             paths = sorted(self._entry_paths(directory), key=lambda path: path.name)
         except FileNotFoundError:
-            return [], []
+            return [], [], []
         except OSError as error:
-            return [], [f"cannot list the outbox {directory}: {error.strerror or error}"]
+            return [], [], [f"cannot list the outbox {directory}: {error.strerror or error}"]
         for path in paths:
             try:
                 entries.append(_read_entry(path))
-            except (OSError, ValueError) as error:
-                problems.append(f"outbox entry {path} is unreadable ({error}); skipped: inspect or delete it")
-        return entries, problems
+            except OSError as error:
+                unreadable.append(Unreadable(path, str(error.strerror or error)))
+            except (ValueError, TypeError, RecursionError, OverflowError) as error:
+                unreadable.append(Unreadable(path, str(error)[:200] or type(error).__name__))
+        return entries, unreadable, []
 
     @staticmethod
     def _write(path: Path, data: dict[str, Any]) -> None:
@@ -305,7 +357,9 @@ class Outbox:
 
 
 def _read_entry(path: Path) -> Entry:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    """The entry in ``path``; ``ValueError``/``OSError`` when it is not one (never hangs, never recurses)."""
+    # O_NONBLOCK: opening a FIFO named *.json must not wait for a writer; it is then refused as not regular.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
@@ -315,7 +369,10 @@ def _read_entry(path: Path) -> Entry:
         if info.st_size > MAX_ENTRY_BYTES:
             raise ValueError(f"larger than {MAX_ENTRY_BYTES} bytes")
         raw = handle.read(MAX_ENTRY_BYTES + 1)
-    data = json.loads(raw.decode("utf-8"))
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError("not an outbox entry of this version")
     kind = data.get("kind")
@@ -327,11 +384,23 @@ def _read_entry(path: Path) -> Entry:
         kind=str(kind),
         body=body,
         destination=Destination.from_json(data.get("destination")),
-        kept_at=float(data.get("keptAt") or 0.0),
-        attempts=int(data.get("attempts") or 0),
-        last_error=data.get("lastError"),
-        reasons=[str(reason) for reason in data.get("reasons") or []],
+        kept_at=_field(data, "keptAt", (int, float), 0.0),
+        attempts=int(_field(data, "attempts", (int,), 0)),
+        last_error=_field(data, "lastError", (str,), None),
+        reasons=[str(reason) for reason in _field(data, "reasons", (list,), [])],
     )
+
+
+def _field(data: dict[str, Any], name: str, types: tuple[type, ...], default: Any) -> Any:
+    """A stored field of one of ``types`` (``default`` when absent); ``ValueError`` for any other value."""
+    value = data.get(name)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, types):
+        raise ValueError(f"{name} is not a {types[0].__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{name} is not a finite number")
+    return value
 
 
 def _new_name() -> str:
@@ -356,34 +425,6 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-    import msvcrt
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def open_outbox(setting: Optional[str]) -> Optional[Outbox]:

@@ -22,6 +22,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional, Union
 
+from jira_devops.bounded_http import MisbehavingServerError
 from jira_devops.delivery.outbox import EXPIRED, REJECTED, Destination, Entry, Outbox, OutboxError
 from jira_devops.errors import (
     AuthError,
@@ -110,7 +111,7 @@ def flush_outbox(client: DevOpsClient, box: Outbox, destination: Destination, *,
             result.waiting = len(box.pending()[0])
             return result
         result.expired = box.expire()
-        entries, result.problems = box.pending()
+        entries, result.problems = box.pending_setting_aside()
         mine = [entry for entry in entries if entry.destination.matches(destination)]
         result.other_destinations = len(entries) - len(mine)
         try:
@@ -213,7 +214,7 @@ def keep_undelivered(box: Optional[Outbox], connection: Connection, api: DevOpsA
                           hint=problem.hint) from None
     then = ("fix the credentials, then run 'jira-devops flush'" if isinstance(error, AuthError)
             else "the next report from here, or 'jira-devops flush', delivers it")
-    what = error.message if isinstance(error, AuthError) else f"Jira could not be reached ({error.message})"
+    what = _what_failed(error)
     return type(error)(f"{what}; kept {len(bodies)} request(s) in the outbox {box.directory}", hint=then)
 
 
@@ -231,11 +232,19 @@ def not_kept_gated(bodies: list[dict[str, Any]], error: Undelivered) -> Undelive
     for, long after the pipeline stopped; so the run fails (4, or 3 for refused credentials) and the
     deployment step is to be run again.
     """
-    what = error.message if isinstance(error, AuthError) else f"Jira could not be reached ({error.message})"
+    what = _what_failed(error)
     return type(error)(
         f"{what}; the gated deployment was not reported and is not kept in the outbox ({len(bodies)} "
         "request(s)), so no gate was asked",
         hint="do not deploy; run the deployment step again once Jira can be reached")
+
+
+def _what_failed(error: Undelivered) -> str:
+    if isinstance(error, AuthError):
+        return error.message
+    if isinstance(error, MisbehavingServerError):
+        return f"Jira's answer was not one it gives ({error.message})"
+    return f"Jira could not be reached ({error.message})"
 
 
 def destination_of(connection: Connection) -> Destination:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, Optional
 
 from jira_devops import ci as ci_detection
 from jira_devops.ci.context import CiContext
+from jira_devops.delivery.preflight import check_report_settings
 from jira_devops.delivery.sending import Delivery
 from jira_devops.errors import ConfigError, ExitCode, UsageError
 from jira_devops.history.git import Repository
@@ -30,6 +31,7 @@ from jira_devops.settings import Settings
 if TYPE_CHECKING:
     from jira_devops.delivery.gating import GateEvent, GateOutcome
     from jira_devops.errors import JiraDevopsError
+    from jira_devops.jira.connection import Connection
     from jira_devops.jira.models import DevOpsApi
 
 
@@ -327,8 +329,8 @@ def _shared_warnings(ci: CiContext, keys: KeyDiscovery, prepared: Prepared) -> l
 
 
 def _report(command: str, api: DevOpsApi, settings: Settings, prepared: Prepared, keys: KeyDiscovery,
-            ci: CiContext, progress: Optional[Callable[[GateEvent], None]] = None, *,
-            shared: bool = True) -> ReportResult:
+            ci: CiContext, connection: Optional[Connection],
+            progress: Optional[Callable[[GateEvent], None]] = None, *, shared: bool = True) -> ReportResult:
     """Send what was prepared, wait on a gate, record the deploy: each stage returns what it produced,
     and the result is assembled here, once. ``shared=False`` leaves out the warnings and notes every
     site shares (a :class:`SitesResult` holds them once)."""
@@ -339,12 +341,6 @@ def _report(command: str, api: DevOpsApi, settings: Settings, prepared: Prepared
         return ReportResult(command=command, api=api, keys=keys, dry_run=bool(settings.dry_run),
                             ci_provider=ci.provider, warnings=warnings, notes=notes, **produced)
 
-    connection = None
-    if not settings.dry_run:
-        from jira_devops.jira.connection import connection_from_settings  # noqa: PLC0415 - only when sending
-
-        # Checked before anything can be skipped, so missing credentials never pass unnoticed.
-        connection = connection_from_settings(settings)
     item = prepared.item
     if not (getattr(item, "issueKeys", None) or getattr(item, "associations", None)):
         warnings.append("no issue keys found, so Jira has nothing to attach this to and nothing was sent "
@@ -373,47 +369,55 @@ def _report(command: str, api: DevOpsApi, settings: Settings, prepared: Prepared
 
 def report_build(settings: Settings, *, ci: Optional[CiContext] = None) -> ReportResult:
     """Report one build to Jira (or, with ``dry_run``, only prepare the request bodies)."""
+    # Checked first, so missing credentials never pass unnoticed and no bad flag is found after sending.
+    connection = check_report_settings(settings, "builds")
     context = ci or detect_ci(settings)
     prepared, keys = prepare_build(settings, context)
-    return _report("report-build", "builds", settings, prepared, keys, context)
+    return _report("report-build", "builds", settings, prepared, keys, context, connection)
 
 
-def _report_to_sites(command: str, api: DevOpsApi, settings: Settings, prepared: Prepared, keys: KeyDiscovery,
-                     ci: CiContext, progress: Optional[Callable[[GateEvent], None]] = None) -> SitesResult:
-    """Report what was prepared to each site. Every site's connection settings are checked before
-    anything is sent, so a missing credential for one site never leaves the others half-reported."""
+def _site_connections(settings: Settings, api: DevOpsApi) -> list[tuple[str, Settings, Optional[Connection]]]:
+    """Each site's settings and connection, every one checked before anything is looked at or sent, so a
+    missing credential for one site never leaves the others half-reported."""
     from jira_devops.jira.sites import per_site_settings, site_variable  # noqa: PLC0415
 
-    sites = per_site_settings(settings)
-    if not settings.dry_run:
-        from jira_devops.jira.connection import connection_from_settings  # noqa: PLC0415
+    checked: list[tuple[str, Settings, Optional[Connection]]] = []
+    for name, own in per_site_settings(settings):
+        try:
+            checked.append((name, own, check_report_settings(own, api)))
+        except ConfigError as error:
+            raise type(error)(f"site {name}: {error.message}",
+                              hint=f"{error.hint or 'fix it'} (or {site_variable('client_id', name)}, "
+                                   f"{site_variable('client_secret', name)}... for this site alone)") from None
+    return checked
 
-        for name, own in sites:
-            try:
-                connection_from_settings(own)
-            except ConfigError as error:
-                raise ConfigError(f"site {name}: {error.message}",
-                                  hint=f"{error.hint or 'fix it'} (or {site_variable('client_id', name)}, "
-                                       f"{site_variable('client_secret', name)}... for this site alone)") from None
-    results = [(name, _report(command, api, own, prepared, keys, ci, progress, shared=False)) for name, own in sites]
+
+def _report_to_sites(command: str, api: DevOpsApi, sites: list[tuple[str, Settings, Optional[Connection]]],
+                     prepared: Prepared, keys: KeyDiscovery, ci: CiContext,
+                     progress: Optional[Callable[[GateEvent], None]] = None) -> SitesResult:
+    """Report what was prepared to each site, each on its own connection."""
+    results = [(name, _report(command, api, own, prepared, keys, ci, connection, progress, shared=False))
+               for name, own, connection in sites]
     return SitesResult(command=command, keys=keys, sites=results, warnings=_shared_warnings(ci, keys, prepared),
                        notes=list(prepared.notes))
 
 
 def report_build_to_sites(settings: Settings, *, ci: Optional[CiContext] = None) -> SitesResult:
     """Report one build to each of several sites (or, with ``dry_run``, only prepare it)."""
+    sites = _site_connections(settings, "builds")
     context = ci or detect_ci(settings)
     prepared, keys = prepare_build(settings, context)
-    return _report_to_sites("report-build", "builds", settings, prepared, keys, context)
+    return _report_to_sites("report-build", "builds", sites, prepared, keys, context)
 
 
 def report_deploy_to_sites(settings: Settings, *, ci: Optional[CiContext] = None,
                            progress: Optional[Callable[[GateEvent], None]] = None) -> SitesResult:
     """Report one deployment to each of several sites, each with its own gate when ``settings.gate``;
     the deployed commit is recorded once, when no site's gate stopped it."""
+    sites = _site_connections(settings, "deployments")
     context = ci or detect_ci(settings)
     prepared, keys = prepare_deployment(settings, context)
-    result = _report_to_sites("report-deploy", "deployments", settings, prepared, keys, context, progress)
+    result = _report_to_sites("report-deploy", "deployments", sites, prepared, keys, context, progress)
     problems = _record_deploy(settings, context, prepared, [site.gate_status for _, site in result.sites])
     if not problems:
         return result
@@ -430,9 +434,10 @@ def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None,
     With ``settings.gate`` it then waits for the deployment gate's decision, telling ``progress`` how
     the wait goes; the result's ``gate_status`` and ``exit_code`` say how it ended.
     """
+    connection = check_report_settings(settings, "deployments")
     context = ci or detect_ci(settings)
     prepared, keys = prepare_deployment(settings, context)
-    result = _report("report-deploy", "deployments", settings, prepared, keys, context, progress)
+    result = _report("report-deploy", "deployments", settings, prepared, keys, context, connection, progress)
     problems = _record_deploy(settings, context, prepared, [result.gate_status])
     if not problems:
         return result

@@ -66,7 +66,9 @@ def send(connection: Connection, api: DevOpsApi, bodies: list[dict[str, Any]], *
                     outboxed = len(left)
                 break
         requests = client.requests
+        token_warnings = client.tokens.warnings  # a token cache that could not be used
     return Delivery(accepted=answers.accepted, rejected=answers.rejected,
                     unknown_issue_keys=answers.unknown_issue_keys,
-                    unknown_associations=answers.unknown_associations, warnings=earlier.warnings,
+                    unknown_associations=answers.unknown_associations,
+                    warnings=[*earlier.warnings, *token_warnings],
                     notes=earlier.notes, outboxed=outboxed, undelivered=undelivered, requests=requests)

@@ -12,16 +12,22 @@ project key can continue into them.
 Commit messages are scanned as bytes (the default rule is ASCII, so UTF-8 and legacy encodings alike
 work without decoding); a message with non-ASCII bytes is decoded (UTF-8, else Latin-1) so its letters
 can be told from punctuation. Branch names, PR titles and custom ``--key-pattern`` rules work on text.
+
+A custom ``--key-pattern`` is user input that may backtrack catastrophically (``(A|AA)+B`` takes minutes
+on a 60-character message), so it runs on the ``regex`` module with a time budget for the whole run
+(:data:`CUSTOM_PATTERN_SECONDS`); past it, the run stops with a usage error naming the pattern. The
+built-in rules are fixed and linear, and keep the standard ``re`` engine.
 """
 
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple, Optional, Union
+from typing import Any, NamedTuple, Optional, Protocol, Union
 
 from jira_devops.errors import UsageError
 
@@ -35,6 +41,48 @@ _UNSPACED_SCRIPTS = ("CJK", "IDEOGRAPHIC", "HIRAGANA", "KATAKANA", "HALFWIDTH KA
                      "KHMER", "MYANMAR", "TIBETAN")
 # Each key names at most this many commits among its sources (the newest); the others are only counted.
 MAX_COMMIT_SOURCES = 3
+# Seconds a custom --key-pattern may spend searching, over the whole run (sane patterns need milliseconds).
+CUSTOM_PATTERN_SECONDS = 2.0
+
+
+class TextPattern(Protocol):
+    """What a key rule needs of a compiled pattern (``re``'s, or :class:`BudgetedPattern`)."""
+
+    def findall(self, string: str) -> list[Any]:
+        """Every match (or the groups of every match)."""
+
+    def finditer(self, string: str) -> Iterator[Any]:
+        """The matches, as match objects."""
+
+
+class BudgetedPattern:
+    """A ``regex`` pattern that may search for at most ``seconds`` in total; then a :class:`UsageError`."""
+
+    def __init__(self, compiled: Any, source: str, seconds: float = CUSTOM_PATTERN_SECONDS) -> None:
+        self.compiled = compiled
+        self.source = source
+        self.seconds = seconds
+        self.left = seconds
+
+    def _timed(self, search: Callable[[float], list[Any]]) -> list[Any]:
+        started = time.monotonic()
+        try:
+            return search(max(0.001, self.left))
+        except TimeoutError:
+            self.left = 0.0
+            raise UsageError(f"--key-pattern {self.source[:80]!r} searched for more than {self.seconds:g}s "
+                             "(it backtracks catastrophically, e.g. nested quantifiers like (A+)+)",
+                             hint="simplify it, e.g. [A-Z][A-Z0-9_]+-[0-9]+") from None
+        finally:
+            self.left -= time.monotonic() - started
+
+    def findall(self, string: str) -> list[Any]:
+        """Every match, within the budget."""
+        return self._timed(lambda timeout: list(self.compiled.findall(string, timeout=timeout)))
+
+    def finditer(self, string: str) -> Iterator[Any]:
+        """The matches (found eagerly, within the budget)."""
+        return iter(self._timed(lambda timeout: list(self.compiled.finditer(string, timeout=timeout))))
 
 
 class FoundKey(NamedTuple):
@@ -54,7 +102,7 @@ class FoundKey(NamedTuple):
 class KeyRule:
     """A compiled rule for issue keys: how to find them, whether to upper-case, which projects to keep."""
 
-    text_pattern: re.Pattern[str]
+    text_pattern: TextPattern
     bytes_pattern: Optional[re.Pattern[bytes]]  # None for custom rules: those run on decoded text
     group: Union[int, str]
     upper: bool
@@ -179,9 +227,11 @@ def _project_keys(projects: Sequence[str]) -> frozenset[str]:
 
 
 def _custom_rule(pattern: str, *, ignore_case: bool, projects: frozenset[str]) -> KeyRule:
+    import regex  # noqa: PLC0415 - only custom rules need it
+
     try:
-        compiled = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
-    except re.error as error:
+        compiled = regex.compile(pattern, regex.VERSION0 | (regex.IGNORECASE if ignore_case else 0))
+    except regex.error as error:
         raise UsageError(f"--key-pattern is not a valid regular expression: {error}",
                          hint="check the brackets and escapes") from None
     except (OverflowError, RecursionError):
@@ -196,9 +246,9 @@ def _custom_rule(pattern: str, *, ignore_case: bool, projects: frozenset[str]) -
     else:
         raise UsageError(f"--key-pattern has {compiled.groups} groups, so which one is the key is unclear",
                          hint="use one group, name it (?P<key>...), or make the others (?:...)")
-    if compiled.match(""):
+    if compiled.match("", timeout=1.0):
         raise UsageError("--key-pattern matches empty text", hint="require at least one character")
-    return KeyRule(text_pattern=compiled, bytes_pattern=None, group=group, upper=ignore_case,
+    return KeyRule(text_pattern=BudgetedPattern(compiled, pattern), bytes_pattern=None, group=group, upper=ignore_case,
                    projects=projects or None, custom=True)
 
 

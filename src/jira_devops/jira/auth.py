@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import stat
 import time
@@ -19,10 +20,16 @@ from typing import Any, Optional
 
 import httpx
 
+from jira_devops.bounded_http import fetch, parse_json
 from jira_devops.errors import AuthError, ConfigError, UnreachableError
 from jira_devops.jira.connection import Connection
 from jira_devops.jira.retry import Deadline, send_with_retries
-from jira_devops.private_files import ensure_private_dir, owned_by_another_user, write_private_file
+from jira_devops.private_files import (
+    ensure_private_dir,
+    owned_by_another_user,
+    private_location,
+    write_private_file,
+)
 from jira_devops.redact import register_secret
 
 log = logging.getLogger("jira_devops.jira.auth")
@@ -30,12 +37,14 @@ log = logging.getLogger("jira_devops.jira.auth")
 AUDIENCE = "api.atlassian.com"
 REFRESH_MARGIN_SECONDS = 120
 DEFAULT_EXPIRES_IN = 3600
+MAX_EXPIRES_IN = 24 * 3600  # a longer claim is capped: a cached token is re-fetched at least daily
 
 
 def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/jira-devops`` or ``~/.cache/jira-devops``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "jira-devops"
+    """The user's cache folder for jira-devops (``$XDG_CACHE_HOME/jira-devops`` on Linux; per platformdirs)."""
+    import platformdirs  # noqa: PLC0415 - only when the token cache is used
+
+    return Path(platformdirs.user_cache_dir("jira-devops", appauthor=False))
 
 
 @dataclass
@@ -52,34 +61,46 @@ class CachedCredentials:
 
 
 class TokenCache:
-    """A private file per (API URL, client ID, secret) holding the token and cloud IDs."""
+    """A private file per (API URL, client ID, secret) holding the token and cloud IDs.
+
+    Cache problems (a symbolic link, another user's file or folder, a full disk) never fail a run: the
+    first one is kept in :attr:`problem` (for one warning) and the cache is off for the rest of the run.
+    """
 
     def __init__(self, directory: Path, connection: Connection) -> None:
         digest = hashlib.sha256(
             "\n".join((connection.api_url, connection.client_id,
                        hashlib.sha256(connection.client_secret.encode()).hexdigest())).encode()
         ).hexdigest()[:32]
-        self.directory = directory
-        self.path = directory / f"token-{digest}.json"
+        self.directory = private_location(directory)
+        self.path = self.directory / f"token-{digest}.json"
+        self.problem: Optional[str] = None
 
     def load(self) -> CachedCredentials:
         """The cached credentials, or empty ones when there is no usable file."""
         try:
             info = os.lstat(self.path)
-        except FileNotFoundError:
-            return CachedCredentials()
         except OSError:
             return CachedCredentials()
-        self._check_safe(info)
+        try:
+            self._ensure_directory()  # exists already: only checked (a plain folder of this user's)
+            self._check_safe(info)
+        except ConfigError as error:
+            self._give_up(error.one_line())
+            return CachedCredentials()
         try:
             data: Any = json.loads(self.path.read_text(encoding="utf-8"))
             cloud_ids = data.get("cloud_ids") or {}
+            token = data.get("access_token")
+            expires_at = float(data.get("expires_at", 0))
             cached = CachedCredentials(
-                access_token=data.get("access_token"),
-                expires_at=float(data.get("expires_at", 0)),
+                access_token=token if isinstance(token, str) else None,
+                # A lifetime that is not a finite number, or longer than any token lives, is not believed.
+                expires_at=expires_at if math.isfinite(expires_at) and expires_at < time.time() + MAX_EXPIRES_IN
+                else 0.0,
                 cloud_ids={str(k): str(v) for k, v in cloud_ids.items()},
             )
-        except (OSError, ValueError, AttributeError, TypeError):
+        except (OSError, ValueError, AttributeError, TypeError, RecursionError):
             log.debug("ignoring an unreadable token cache file")
             return CachedCredentials()
         register_secret(cached.access_token)
@@ -87,6 +108,8 @@ class TokenCache:
 
     def save(self, cached: CachedCredentials) -> None:
         """Write the cache atomically as a 0600 file; failures only lose the cache, never the run."""
+        if self.problem is not None:
+            return
         try:
             self._ensure_directory()
             if self.path.exists() or self.path.is_symlink():
@@ -95,10 +118,16 @@ class TokenCache:
                 "access_token": cached.access_token,
                 "expires_at": cached.expires_at,
                 "cloud_ids": cached.cloud_ids,
-            })
+            }, allow_nan=False)
             write_private_file(self.path, payload, prefix=".token-")
-        except OSError as error:
+        except ConfigError as error:
+            self._give_up(error.one_line())
+        except (OSError, ValueError) as error:
             log.debug("could not write the token cache: %s", error)
+
+    def _give_up(self, why: str) -> None:
+        if self.problem is None:
+            self.problem = f"running without the token cache: {why}"
 
     def _ensure_directory(self) -> None:
         ensure_private_dir(self.directory, name="token cache directory", setting_hint="set --cache-dir to")
@@ -110,6 +139,9 @@ class TokenCache:
         if owned_by_another_user(info):
             raise ConfigError(f"token cache file {self.path} belongs to another user; refusing to use it",
                               hint="delete it, or set --cache-dir to a directory of your own")
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(f"token cache file {self.path} is not a plain file; refusing to use it",
+                              hint="delete it, or set --no-token-cache")
 
 
 class TokenProvider:
@@ -123,6 +155,7 @@ class TokenProvider:
         if connection.use_token_cache:
             self.cache = TokenCache(connection.cache_dir or default_cache_dir(), connection)
         self.state = self.cache.load() if self.cache else CachedCredentials()
+        self.single_use = False  # the token in hand must not be cached (its lifetime made no sense)
 
     def token(self) -> str:
         """A token valid for a while yet; from the cache when possible."""
@@ -141,7 +174,7 @@ class TokenProvider:
         }
         log.debug("POST %s (client credentials for client %s)", url, self.connection.client_id)
         response = send_with_retries(
-            lambda timeout: self.http.post(url, json=body, timeout=timeout),
+            lambda timeout: fetch(self.http, "POST", url, json=body, timeout=timeout),
             deadline=self.deadline,
             what="token request",
             sleep=self.connection.retry_sleep,
@@ -156,16 +189,24 @@ class TokenProvider:
             raise UnreachableError(f"token request answered HTTP {response.status_code}",
                                    hint="try again later")
         try:
-            data = response.json()
-            token = str(data["access_token"])
-            expires_in = float(data.get("expires_in") or DEFAULT_EXPIRES_IN)
-        except (ValueError, KeyError, TypeError):
+            data = parse_json(response.content)
+            token = data["access_token"]
+            if not isinstance(token, str) or not token.strip():
+                raise TypeError("no token")
+            expires_in = token_lifetime(data.get("expires_in"))
+        except (ValueError, KeyError, TypeError, AttributeError):
             raise UnreachableError("the token endpoint answered without an access token",
                                    hint="check --api-url points at the Atlassian API") from None
         register_secret(token)
         self.state.access_token = token
+        if expires_in is None:
+            # A lifetime that is zero, negative or not a number: use the token for this run, never cache it.
+            self.state.expires_at = float("inf")
+            self.single_use = True
+            return token
         # A short-lived token keeps a proportionate margin, so it is not fetched again on every request.
         self.state.expires_at = time.time() + expires_in - min(REFRESH_MARGIN_SECONDS, expires_in / 4)
+        self.single_use = False
         if self.cache:
             self.cache.save(self.state)
         return token
@@ -178,12 +219,33 @@ class TokenProvider:
         """Remember a cloud ID for a tenant_info URL in the cache."""
         self.state.cloud_ids[key] = cloud_id
         if self.cache:
-            self.cache.save(self.state)
+            token = None if self.single_use else self.state.access_token
+            self.cache.save(CachedCredentials(token, self.state.expires_at if token else 0.0, self.state.cloud_ids))
+
+    @property
+    def warnings(self) -> list[str]:
+        """Problems worth one warning line (the token cache could not be used)."""
+        return [self.cache.problem] if self.cache and self.cache.problem else []
+
+
+def token_lifetime(value: Any) -> Optional[float]:
+    """Seconds a token lives from the answer's ``expires_in``; ``None`` when it is 0, negative, inf or NaN.
+
+    A missing value means Atlassian's usual hour.
+    """
+    if value is None or value == "":
+        return float(DEFAULT_EXPIRES_IN)
+    if isinstance(value, bool):
+        return None
+    seconds = float(value)  # ValueError/TypeError: the answer is malformed
+    if not math.isfinite(seconds) or seconds <= 0:
+        return None
+    return min(seconds, MAX_EXPIRES_IN)
 
 
 def _oauth_error(response: httpx.Response) -> str:
     try:
-        data = response.json()
+        data = parse_json(response.content)
     except ValueError:
         return f"HTTP {response.status_code}"
     if isinstance(data, dict):

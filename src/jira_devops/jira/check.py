@@ -17,6 +17,7 @@ from typing import Any, Callable, Optional
 
 import httpx
 
+from jira_devops.bounded_http import fetch
 from jira_devops.errors import AuthError, ExitCode, JiraDevopsError, UnreachableError
 from jira_devops.jira.client import DevOpsClient, segment
 from jira_devops.jira.connection import Connection
@@ -126,7 +127,7 @@ def _probe(client: DevOpsClient, api: str, result: CheckResult, clock: Callable[
 
     def send(timeout: httpx.Timeout) -> httpx.Response:
         client.requests += 1
-        return client.http.get(url, timeout=timeout, headers={"Authorization": f"Bearer {token}"})
+        return fetch(client.http, "GET", url, timeout=timeout, headers={"Authorization": f"Bearer {token}"})
 
     response = send_with_retries(send, deadline=client.deadline, what=f"{APIS[api][0]} check")
     if result.clock_offset is None:

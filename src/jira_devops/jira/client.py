@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import httpx
 
+from jira_devops.bounded_http import MisbehavingServerError, fetch, parse_json
 from jira_devops.errors import ApiError, AuthError, NotFoundError, UnreachableError
 from jira_devops.jira.auth import TokenProvider
 from jira_devops.jira.connection import Connection
@@ -29,6 +30,9 @@ log = logging.getLogger("jira_devops.jira.client")
 Kind = Literal["builds", "deployments"]
 _ISSUE_ASSOCIATIONS = ("issueKeys", "issueIdOrKeys")
 _PERMISSION = {"builds": "Builds", "deployments": "Deployments"}
+# Statuses that are Jira's verdict on the request itself (besides 401/403/404/413, handled on their own):
+# the request is refused as sent, so keeping it for later would not help.
+VERDICT_STATUSES = frozenset({400})
 
 
 @dataclass
@@ -124,14 +128,14 @@ class DevOpsClient:
             return cached
         log.debug("GET %s", url)
         self.requests += 1
-        response = send_with_retries(lambda timeout: self.http.get(url, timeout=timeout),
+        response = send_with_retries(lambda timeout: fetch(self.http, "GET", url, timeout=timeout),
                                      deadline=self.deadline, what="cloud ID lookup",
                                      sleep=self.connection.retry_sleep)
-        if response.status_code >= 500:
+        if response.status_code >= 500 or 300 <= response.status_code < 400:
             raise UnreachableError(f"cloud ID lookup: {url} answered HTTP {response.status_code}",
                                    hint="try again later, or give --cloud-id")
         try:
-            cloud_id = str(response.json()["cloudId"]) if response.status_code == 200 else ""
+            cloud_id = str(parse_json(response.content)["cloudId"]) if response.status_code == 200 else ""
         except (ValueError, KeyError, TypeError):
             cloud_id = ""
         if not cloud_id:
@@ -169,8 +173,8 @@ class DevOpsClient:
             def send(timeout: httpx.Timeout, token: str = token) -> httpx.Response:
                 self.requests += 1
                 log.debug("%s %s %s", method, url, redact(_short(json)))
-                response = self.http.request(method, url, json=json, params=params, timeout=timeout,
-                                             headers={"Authorization": f"Bearer {token}"})
+                response = fetch(self.http, method, url, json=json, params=params, timeout=timeout,
+                                 headers={"Authorization": f"Bearer {token}"})
                 log.debug("-> HTTP %s %s", response.status_code, redact(response.text[:2000]))
                 return response
 
@@ -198,12 +202,12 @@ class DevOpsClient:
             raise NotFoundError(f"{method} {kind}: not found (HTTP 404)", hint="check the site and the IDs")
         if status == 413:
             raise ApiError("Jira says the request is too large", hint="send fewer or smaller items")
-        if status >= 500:
-            # A server-side failure (e.g. 501 from a proxy in front of Jira) is no verdict on the request:
-            # unreachable, so the report is kept in the outbox rather than dropped.
-            raise UnreachableError(f"{method} {kind}: Jira answered HTTP {status}: {error_messages(response)}",
-                                   hint="try again later")
-        raise ApiError(f"Jira answered HTTP {status}: {error_messages(response)}")
+        if status in VERDICT_STATUSES:
+            raise ApiError(f"Jira answered HTTP {status}: {error_messages(response)}")
+        # Anything else (a redirect, 418, a 5xx from a proxy in front of Jira) is no verdict on the request:
+        # unreachable or misbehaving, so the report is kept in the outbox rather than dropped.
+        raise MisbehavingServerError(f"{method} {kind}: the server answered HTTP {status}: "
+                                     f"{error_messages(response)}", hint="try again later, or check --api-url")
 
     # --- operations -----------------------------------------------------------------------------------
 
@@ -214,8 +218,12 @@ class DevOpsClient:
         return outcome
 
     def _submit_into(self, kind: Kind, body: dict[str, Any], outcome: SubmitOutcome) -> None:
-        response = self.request("POST", kind, "/bulk", json=body, allow=(413,))
+        response = self.request("POST", kind, "/bulk", json=body, allow=(404, 413))
         outcome.requests += 1
+        if response.status_code == 404:
+            # Not a verdict on the items: the site, cloud ID or API URL is wrong, or Jira is misrouted.
+            raise MisbehavingServerError(f"POST {kind}: the server answered HTTP 404",
+                                         hint="check --site, --cloud-id and --api-url")
         if response.status_code == 413:
             items = body[kind]
             if len(items) <= 1:
@@ -226,10 +234,13 @@ class DevOpsClient:
             self._submit_into(kind, {**body, kind: items[:half]}, outcome)
             self._submit_into(kind, {**body, kind: items[half:]}, outcome)
             return
+        if response.status_code not in (200, 201, 202):
+            raise MisbehavingServerError(f"Jira answered the {kind} submission with HTTP {response.status_code}",
+                                         hint="try again later, or check --api-url")
         try:
-            outcome.add(SubmitResponse.from_api(response.json(), kind))
-        except ValueError:
-            raise UnreachableError(f"Jira answered the {kind} submission with an unreadable body",
+            outcome.add(SubmitResponse.from_api(parse_json(response.content), kind))
+        except (ValueError, TypeError, RecursionError):
+            raise MisbehavingServerError(f"Jira answered the {kind} submission with an unreadable body",
                                    hint="try again later") from None
 
     def get_build(self, pipeline_id: str, build_number: int) -> Optional[dict[str, Any]]:
@@ -279,16 +290,17 @@ def _json_or_none(response: httpx.Response) -> Optional[dict[str, Any]]:
     if response.status_code in (202, 204) or not response.content:
         return {}
     try:
-        data = response.json()
+        data = parse_json(response.content)
     except ValueError:
-        raise ApiError(f"Jira answered HTTP {response.status_code} with a body that is not JSON") from None
+        raise MisbehavingServerError(f"Jira answered HTTP {response.status_code} with a body that is not JSON",
+                                     hint="try again later, or check --api-url") from None
     return data if isinstance(data, dict) else {"value": data}
 
 
 def error_messages(response: httpx.Response) -> str:
     """Jira's error messages in a response body, joined; the status text when there are none."""
     try:
-        data = response.json()
+        data = parse_json(response.content)
     except ValueError:
         return response.reason_phrase or "no details"
     messages: list[str] = []

@@ -14,7 +14,7 @@ from typing import Callable, Optional
 from urllib.parse import urlsplit
 
 from jira_devops.errors import ConfigError, MissingCredentialsError, UsageError
-from jira_devops.jira.sites import for_site, normalise_site, site_names
+from jira_devops.jira.sites import for_site, normalise_site, refuse_plain_http, site_names
 from jira_devops.redact import register_secret
 from jira_devops.settings import DEFAULT_API_URL, Settings
 
@@ -50,29 +50,55 @@ class Connection:
 
 def normalise_api_url(value: str) -> str:
     """Validate an API base URL (http or https, a host, no query) and drop a trailing slash."""
-    parts = urlsplit(value.strip())
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        raise ConfigError(f"api-url {value!r} is not an http(s) URL", hint="use e.g. https://api.atlassian.com") \
+            from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"api-url {value!r} is not an http(s) URL", hint="use e.g. https://api.atlassian.com")
     if parts.query or parts.fragment:
         raise ConfigError(f"api-url {value!r} must not have a query or fragment")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(f"api-url {value!r} must not hold a user name or password")
+    refuse_plain_http("api-url", value, parts.scheme, parts.hostname)
     return value.strip().rstrip("/")
 
 
+MAX_SECRET_FILE_BYTES = 64 * 1024
+
+
 def read_secret(settings: Settings) -> Optional[str]:
-    """The client secret from ``JIRA_CLIENT_SECRET`` or the secret file; registered for redaction."""
+    """The client secret from ``JIRA_CLIENT_SECRET`` or the secret file; registered for redaction.
+
+    A UTF-8 byte order mark and surrounding white space are not part of the secret; a file that holds
+    nothing else is "no secret". A secret that is not UTF-8 text is a configuration error.
+    """
     secret = settings.client_secret
     if settings.client_secret_file:
         path = Path(settings.client_secret_file).expanduser()
         try:
-            secret = path.read_text(encoding="utf-8").strip()
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_SECRET_FILE_BYTES + 1)
         except OSError as error:
             raise ConfigError(f"cannot read the client secret file {path}: {error.strerror}") from None
+        if len(raw) > MAX_SECRET_FILE_BYTES:
+            raise ConfigError(f"the client secret file {path} is larger than a secret can be",
+                              hint="point --client-secret-file at the file holding only the secret")
+        try:
+            secret = raw.decode("utf-8-sig").strip()
         except UnicodeDecodeError:
             raise ConfigError(f"the client secret file {path} is not UTF-8 text") from None
         if not secret:
             raise ConfigError(f"the client secret file {path} is empty")
     if secret is not None:
-        secret = secret.strip()
+        secret = secret.lstrip("\ufeff").strip()
+        try:
+            secret.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ConfigError("JIRA_CLIENT_SECRET is not UTF-8 text",
+                              hint="set it to the secret exactly as the site's OAuth credentials show it") from None
         register_secret(secret)
     return secret or None
 

@@ -27,6 +27,7 @@ from tenacity import (
     wait_random,
 )
 
+from jira_devops.bounded_http import within
 from jira_devops.errors import UnreachableError
 from jira_devops.jira.http import untrusted_certificate
 
@@ -73,11 +74,11 @@ def retry_after_seconds(response: httpx.Response, now: Optional[datetime] = None
     header = response.headers.get("Retry-After")
     if header:
         text = header.strip()
-        if text.isdigit():
+        if text.isascii() and text.isdigit():  # "²" is a digit to isdigit(), not to float()
             return float(text)
         try:
             when = parsedate_to_datetime(text)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             when = None
         if when is not None:
             if when.tzinfo is None:
@@ -87,7 +88,7 @@ def retry_after_seconds(response: httpx.Response, now: Optional[datetime] = None
     if reset:
         try:
             when = datetime.fromisoformat(reset.strip().replace("Z", "+00:00"))
-        except ValueError:
+        except (ValueError, OverflowError):
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
@@ -133,8 +134,10 @@ def send_with_retries(
     def attempt() -> httpx.Response:
         nonlocal attempts
         attempts += 1
+        timeout = deadline.request_timeout()
         try:
-            response = send(deadline.request_timeout())
+            # The socket's timeouts restart with every byte; only a wait on the whole exchange bounds a drip.
+            response = within(max(0.05, deadline.remaining()), lambda: send(timeout), what=what)
         except httpx.ConnectError as error:
             refused = untrusted_certificate(error, what)
             if refused is not None:

@@ -18,6 +18,7 @@ repository's own file nor a flag sets them.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -36,14 +37,39 @@ _HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
 _SITE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 
 
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` is this machine for certain: ``localhost`` or a loopback IP address."""
+    name = host.strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_plain_http(what: str, value: str, scheme: str, host: str) -> None:
+    """Credentials and reports travel over HTTPS; plain HTTP only to this machine (the emulator)."""
+    if scheme == "http" and not is_loopback_host(host):
+        raise ConfigError(f"{what} {value!r} is plain http:// to another machine; refusing to send "
+                          "credentials or reports unencrypted",
+                          hint="use https:// (plain http is for the emulator on 127.0.0.1 only)")
+
+
 def normalise_site(value: str) -> str:
     """``acme``, ``acme.atlassian.net`` or ``https://acme.atlassian.net/jira`` -> ``https://acme.atlassian.net``."""
     text = value.strip()
     if "://" in text:
-        parts = urlsplit(text)
+        try:
+            parts = urlsplit(text)
+            parts.port  # noqa: B018 - a port that is not a number raises here
+        except ValueError:
+            raise ConfigError(f"site {value!r} is not a Jira site URL",
+                              hint="use e.g. acme, acme.atlassian.net or https://acme.atlassian.net") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ConfigError(f"site {value!r} is not a Jira site URL",
                               hint="use e.g. acme, acme.atlassian.net or https://acme.atlassian.net")
+        refuse_plain_http("site", value, parts.scheme, parts.hostname)
         host = parts.hostname
         scheme = parts.scheme
         port = f":{parts.port}" if parts.port else ""

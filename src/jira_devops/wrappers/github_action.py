@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from jira_devops.errors import INTERRUPTED, ConfigError, ExitCode, JiraDevopsError, UsageError
 from jira_devops.settings import OPTIONS, Option, convert
+from jira_devops.untrusted_text import one_line, visible
 
 INPUT_PREFIX = "JIRA_DEVOPS_INPUT_"
 TITLE = "jira-devops"
@@ -119,17 +120,20 @@ def escape_property(text: str) -> str:
 
 def annotation(level: str, message: str) -> str:
     """A workflow command that shows ``message`` as an annotation of ``level`` (warning, error, notice)."""
-    return f"::{level} title={escape_property(TITLE)}::{escape_data(message)}"
+    return f"::{level} title={escape_property(TITLE)}::{escape_data(visible(message))}"
 
 
 def log_line(line: str) -> str:
-    """A line of the CLI's stderr as the runner should show it: warnings and errors become annotations."""
+    """A line of the CLI's stderr as the runner should show it: warnings and errors become annotations.
+
+    Any other line is shown defused: it holds text from Jira or the checkout, and the runner would act on
+    a line that starts with ``::`` (even after spaces) or holds ``##[`` anywhere.
+    """
     text = line.rstrip("\r\n")
     for prefix, level in (("warning: ", "warning"), ("error: ", "error")):
         if text.startswith(prefix):
             return annotation(level, text[len(prefix):])
-    # A line starting with '::' would be read as a workflow command; the CLI never means one.
-    return " " + text if text.startswith("::") else text
+    return one_line(text)
 
 
 @dataclass
@@ -378,6 +382,10 @@ def _tolerant(stream: TextIO) -> TextIO:
     return stream
 
 
+def _print_defused(lines: Iterable[str], log: TextIO) -> None:
+    _print_all((one_line(line) for line in lines), log)
+
+
 def main(environ: Optional[Mapping[str, str]] = None, log: Optional[TextIO] = None) -> int:
     """Run the action's step in ``environ`` (default: this process's); returns the exit code."""
     environ = os.environ if environ is None else environ
@@ -396,7 +404,7 @@ def main(environ: Optional[Mapping[str, str]] = None, log: Optional[TextIO] = No
     else:
         print(f"jira-devops {' '.join(arguments)}", file=out, flush=True)
         run = run_cli(arguments, env, out)
-        _print_all(log_summary(run), out)
+        _print_defused(log_summary(run), out)
         _print_all(rejection_annotations(run), out)
     output_path = environ.get("GITHUB_OUTPUT")
     if output_path:

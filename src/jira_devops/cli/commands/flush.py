@@ -42,6 +42,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     connection = connection_from_settings(settings)
     with DevOpsClient.open(connection) as client:
         result = flush_outbox(client, box, destination_of(connection), lock_wait=connection.timeout)
+        result.problems.extend(client.tokens.warnings)
     for problem in result.problems:
         printer.warning(problem)
     for key in result.unknown_issue_keys:

@@ -29,11 +29,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from jira_devops import ci as ci_detection  # noqa: PLC0415
     from jira_devops.history.key_discovery import discover_keys  # noqa: PLC0415
     from jira_devops.redact import redact  # noqa: PLC0415
+    from jira_devops.untrusted_text import json_text, one_line  # noqa: PLC0415
 
     context = ci_detection.detect(os.environ, force=settings.ci)
     found = discover_keys(settings, context)
     for warning in found.warnings:
-        print(redact(f"warning: {warning}"), file=sys.stderr)
+        print(one_line(redact(f"warning: {warning}")), file=sys.stderr)
     if settings.json:
         document = {
             "issueKeys": found.key_names(),
@@ -49,14 +50,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         }
         import json  # noqa: PLC0415
 
-        print(redact(json.dumps(document, indent=2)))
+        print(json_text(redact(json.dumps(document, indent=2, ensure_ascii=False))))
         return 0
     if args.verbose and not settings.quiet:
         for line in _explain(found):
-            print(redact(line), file=sys.stderr)
+            print(one_line(redact(line)), file=sys.stderr)
     elif not found.keys and not settings.quiet:
         print("note: no issue keys found (--verbose says where it looked)", file=sys.stderr)
-    sys.stdout.write("".join(f"{key}\n" for key in found.key_names()))
+    sys.stdout.write("".join(f"{one_line(key)}\n" for key in found.key_names()))
     return 0
 
 
