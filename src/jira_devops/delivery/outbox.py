@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from jira_devops.errors import ConfigError, UnreachableError
+from jira_devops.jira.models import BODY_LISTS
 from jira_devops.private_files import ensure_private_dir, owned_by_another_user, write_private_file
 from jira_devops.redact import redact
 
@@ -44,7 +45,7 @@ FORMAT = 1
 MAX_ENTRIES = 2000
 MAX_AGE_SECONDS = 30 * 24 * 3600
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
-KINDS = ("builds", "deployments")
+KINDS = ("builds", "deployments", "devinfo", "featureflags")
 OFF_WORDS = frozenset({"off", "none", "false", "no"})
 REJECTED = "rejected"
 EXPIRED = "expired"
@@ -117,8 +118,8 @@ class Entry:
         return self.path.name
 
     def items(self) -> list[dict[str, Any]]:
-        """The builds or deployments in the body."""
-        value = self.body.get(self.kind)
+        """The builds, deployments, repositories or flags in the body."""
+        value = self.body.get(BODY_LISTS.get(self.kind, self.kind))
         return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
     def item_names(self) -> list[str]:
@@ -149,6 +150,12 @@ def item_name(kind: str, item: dict[str, Any]) -> str:
     """``build <pipeline> #<n>`` or ``deployment <pipeline> #<n> to <env>`` for a body item or a key."""
     if kind == "builds":
         return f"build {item.get('pipelineId')} #{item.get('buildNumber')}"
+    if kind == "devinfo":
+        counts = ", ".join(f"{len(item.get(name) or [])} {name}" for name in ("commits", "branches", "pullRequests")
+                           if item.get(name))
+        return f"repository {item.get('id') or item.get('repositoryId')}" + (f" ({counts})" if counts else "")
+    if kind == "featureflags":
+        return f"flag {item.get('key') or item.get('flagId') or item.get('id')}"
     pipeline = item.get("pipelineId") or (item.get("pipeline") or {}).get("id")
     environment = item.get("environmentId") or (item.get("environment") or {}).get("id")
     return f"deployment {pipeline} #{item.get('deploymentSequenceNumber')} to {environment}"
@@ -328,7 +335,7 @@ def _read_entry(path: Path) -> Entry:
         raise ValueError("not an outbox entry of this version")
     kind = data.get("kind")
     body = data.get("body")
-    if kind not in KINDS or not isinstance(body, dict) or not isinstance(body.get(kind), list):
+    if kind not in KINDS or not isinstance(body, dict) or not isinstance(body.get(BODY_LISTS[kind]), list):
         raise ValueError("no request body")
     return Entry(
         path=path,

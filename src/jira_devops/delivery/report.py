@@ -48,6 +48,7 @@ class ReportResult:
     skipped: Optional[str] = None
     ci_provider: str = "generic"
     requests: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # development information: entities sent and left out
 
     @property
     def accepted(self) -> list[dict[str, Any]]:
@@ -124,6 +125,7 @@ class ReportResult:
             "outboxed": self.outboxed,
             "undelivered": self.undelivered.one_line() if self.undelivered else None,
             "requests": self.requests,
+            "counts": self.counts,
             "warnings": self.warnings,
             "notes": self.notes,
             "bodies": self.bodies,
