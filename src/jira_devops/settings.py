@@ -201,8 +201,9 @@ class Settings:
     junit: Optional[tuple[str, ...]] = _setting("list", "JUnit XML files (glob) to count tests from", ("build",),
                                                 metavar="GLOB", repository_file="relative paths")
     # --- deploy ---------------------------------------------------------------------------------------
-    environment: Optional[str] = _setting("str", "environment name, e.g. production",
-                                          ("deploy", "history", "deploy-id"), short="-e", metavar="NAME")
+    environment: Optional[str] = _setting("str", "environment name, e.g. production (report-flag: the flag's "
+                                          "environments, comma-separated)",
+                                          ("deploy", "history", "deploy-id", "flag"), short="-e", metavar="NAME")
     environment_id: Optional[str] = _setting("str", "stable environment ID", ("deploy", "history", "gate",
                                              "deploy-id"), default_text="a slug of the name", metavar="ID")
     environment_type: Optional[str] = _setting("str", "environment type", ("deploy",),

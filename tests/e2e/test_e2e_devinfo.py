@@ -175,8 +175,8 @@ def test_get_and_delete_repository_and_one_branch(emulator: RunningEmulator, tmp
 def test_report_flag_round_trips_with_get_flag(emulator: RunningEmulator, tmp_path: Path) -> None:
     env = emulator.env(tmp_path)
     done = run_cli("report-flag", "--json", "--flag-key", "new-checkout", "--display-name", "New checkout",
-                   "--disabled", "--default-value", "false", "--rollout-percentage", "25", "-e", "production",
-                   "-e", "staging", "--url", "https://flags.example.com/new-checkout", "-k", "ABC-5",
+                   "--disabled", "--default-value", "false", "--rollout-percentage", "25", "-e", "production,staging",
+                   "--url", "https://flags.example.com/new-checkout", "-k", "ABC-5",
                    "--property", "team=web", env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)

@@ -12,7 +12,7 @@ from jira_devops.settings import OPTIONS
 from support.jenkins_library import LIBRARY, PARAMETERS_FILE, parameter_table, rendered_table
 
 VARS = LIBRARY / "vars"
-STEPS = ("jiraSendBuildInfo", "jiraSendDeploymentInfo", "checkGatingStatus", "jiraDevops")
+STEPS = ("jiraSendBuildInfo", "jiraSendDeploymentInfo", "jiraSendDevelopmentInfo", "checkGatingStatus", "jiraDevops")
 
 # The parameters of Atlassian's plugin steps (1.4.x and later), which the drop-in steps must take.
 PLUGIN_PARAMETERS = {

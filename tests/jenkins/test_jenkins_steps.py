@@ -228,3 +228,17 @@ def test_the_step_prints_a_summary_of_the_keys(outcome: Outcome) -> None:
 def test_outside_a_node_the_step_says_so(outcome: Outcome) -> None:
     assert outcome.returned["ok"] is False
     assert outcome.returned["message"] == "run this step inside a node (it needs a workspace)"
+
+
+# --- development information -------------------------------------------------------------------------
+
+@BOOK.scenario("""
+    return jiraSendDevelopmentInfo(site: 'acme', branch: 'OPS-9-hotfix', repositoryUrl: 'https://git.example.com/shop/app',
+                                   dryRun: true)
+""")
+def test_development_info_reports_the_repository_and_branch(outcome: Outcome) -> None:
+    repository = outcome.body()["repositories"][0]
+    assert repository["id"] == "git.example.com~shop~app"
+    assert repository["branches"][0]["name"] == "OPS-9-hotfix"
+    assert repository["branches"][0]["issueKeys"] == ["OPS-9"]
+    assert outcome.returned["ok"] is True

@@ -12,12 +12,9 @@ GROUPS = ("connection", "output", "flag")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--disabled`` (the opposite of ``--enabled``) and the repeatable ``--environment``."""
+    """``--disabled``: the opposite of ``--enabled``."""
     parser.add_argument("--disabled", dest="enabled", action="store_false", default=argparse.SUPPRESS,
                         help="the flag is off (same as --no-enabled)")
-    parser.add_argument("--environment", "-e", dest="flag_environments", action="append", default=[],
-                        metavar="NAME", help="an environment the flag is in (repeatable; the type is inferred "
-                        "from the name as for deployments)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -25,7 +22,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from jira_devops.cli.output import Printer  # noqa: PLC0415
     from jira_devops.delivery.devinfo import report_flag  # noqa: PLC0415
 
-    environments = [name.strip() for value in args.flag_environments for name in value.split(",") if name.strip()]
+    environments = [name.strip() for name in (settings.environment or "").split(",") if name.strip()]
     result = report_flag(settings, environments)
     Printer(as_json=bool(settings.json), quiet=bool(settings.quiet)).report(result)
     return result.exit_code
