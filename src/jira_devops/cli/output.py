@@ -76,7 +76,7 @@ class Printer:
 def _item_name(kind: str, key: dict[str, Any]) -> str:
     if kind == "devinfo":
         entity = f" {key['type']} {key['id']}" if key.get("id") else ""
-        accepted = ", ".join(f"{len(key[name])} {name}" for name in ("commits", "branches", "pullRequests")
+        accepted = ", ".join(f"{name}: {len(key[name])}" for name in ("commits", "branches", "pullRequests")
                              if key.get(name))
         return f"repository {key.get('repositoryId')}{entity}" + (f" ({accepted})" if accepted else "")
     if kind == "featureflags":
@@ -112,7 +112,7 @@ def summary_lines(result: ReportResult) -> list[str]:
         reasons = "; ".join(error.get("message", "") for error in item.get("errors", [])) or "no reason given"
         lines.append(f"rejected: {_item_name(result.api, item.get('key', {}))}: {reasons}")
     if result.counts:
-        lines.append("entities: " + ", ".join(f"{number} {name}" for name, number in result.counts.items()))
+        lines.append("entities: " + ", ".join(f"{name}: {number}" for name, number in result.counts.items()))
     if result.outboxed:
         lines.append(f"kept in the outbox for later delivery: {result.outboxed} request(s)")
     if result.keys.keys:

@@ -223,13 +223,12 @@ def report_dev(settings: Settings, *, ci: Optional[CiContext] = None, clock: Clo
             collector.add_pull_request(facts, iso_time(clock), explicit)
     discovery = collector.discovery(range_used=plan.text, base_source=plan.base_source, warnings=warnings,
                                     explanation=plan.explanation)
-    if collector.commits_without_keys:
-        warnings.append(f"{collector.commits_without_keys} commit(s) of the range name no issue key and were "
-                        "not sent")
+    notes = [f"{collector.commits_without_keys} commit(s) of the range name no issue key and were not sent"] \
+        if collector.commits_without_keys else []
     bodies = devinfo_bodies(collector.batch, parse_properties(settings.property)) if collector.batch.entity_count() \
         else []
     return send_prepared("report-dev", "devinfo", settings, bodies, discovery, context, warnings=warnings,
-                         counts=collector.counts())
+                         notes=notes, counts=collector.counts())
 
 
 def _cut(commits: Iterable[CommitDetails], limit: int, warnings: list[str], text: Optional[str]
@@ -244,15 +243,16 @@ def _cut(commits: Iterable[CommitDetails], limit: int, warnings: list[str], text
 
 def send_prepared(command: str, api: DevOpsApi, settings: Settings, bodies: list[dict[str, Any]],
                   keys: KeyDiscovery, ci: Optional[CiContext], *, warnings: Sequence[str] = (),
-                  counts: Optional[dict[str, int]] = None) -> ReportResult:
+                  notes: Sequence[str] = (), counts: Optional[dict[str, int]] = None) -> ReportResult:
     """Send prepared bodies (or, with ``dry_run``, only return them): outbox, retries and answers as for
     builds and deployments."""
     result_warnings = list(warnings)
+    result_notes = list(notes)
 
     def result(**produced: Any) -> ReportResult:
         return ReportResult(command=command, api=api, keys=keys, dry_run=bool(settings.dry_run),
                             ci_provider=ci.provider if ci else "generic", warnings=result_warnings,
-                            counts=counts or {}, **produced)
+                            notes=result_notes, counts=counts or {}, **produced)
 
     connection = None
     if not settings.dry_run:
@@ -269,7 +269,8 @@ def send_prepared(command: str, api: DevOpsApi, settings: Settings, bodies: list
 
     delivery: Delivery = send(connection, api, bodies, outbox=settings.outbox)
     result_warnings.extend(delivery.warnings)
-    return result(bodies=bodies, delivery=delivery, requests=delivery.requests, notes=list(delivery.notes))
+    result_notes.extend(delivery.notes)
+    return result(bodies=bodies, delivery=delivery, requests=delivery.requests)
 
 
 def stored_repository_id(settings: Settings) -> str:
