@@ -112,9 +112,10 @@ class EntityCollector:
             if len(sources) < 3 and source not in sources:
                 sources.append(source)
 
-    def commit(self, details: CommitDetails, extra_keys: Sequence[str] = ()) -> dict[str, Any]:
-        """The commit's entity (with its own keys and ``extra_keys``), whether or not it is sent."""
-        keys = issue_keys([*self.rule.find(details.message), *extra_keys])
+    def commit(self, details: CommitDetails, extra_keys: Sequence[str] = (),
+               keys: Optional[Sequence[str]] = None) -> dict[str, Any]:
+        """The commit's entity (with its own keys, or ``keys`` when already found, and ``extra_keys``)."""
+        keys = issue_keys([*(self.rule.find(details.message) if keys is None else keys), *extra_keys])
         return commit_entity(sha=details.sha, message=details.message, author_name=details.author_name,
                              author_email=details.author_email, author_time=details.author_time,
                              file_count=details.file_count, merge=details.is_merge,
@@ -124,12 +125,13 @@ class EntityCollector:
         """Add every commit that names a key; count the others."""
         for details in commits:
             self.commits_read += 1
-            entity = self.commit(details)
-            if entity.get("issueKeys"):
-                self.note(entity["issueKeys"], f"commit:{details.sha[:7]}")
-                self.batch.commits.append(entity)
-            else:
+            keys = self.rule.find(details.message)
+            if not keys:  # counted, and no entity built for it
                 self.commits_without_keys += 1
+                continue
+            entity = self.commit(details, keys=keys)
+            self.note(entity["issueKeys"], f"commit:{details.sha[:7]}")
+            self.batch.commits.append(entity)
 
     def add_branch(self, name: str, tip: CommitDetails, extra_keys: Sequence[str] = ()) -> bool:
         """Add the branch if its name (or ``extra_keys``) names a key; whether it was added."""

@@ -70,6 +70,7 @@ class HookOutcome:
     """What the hook did, and the one line it prints (empty: nothing to say)."""
 
     line: str = ""
+    problem: bool = False  # the line says something went wrong (shown even with --quiet)
     bodies: list[dict[str, Any]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     deleted_branches: list[str] = field(default_factory=list)
@@ -104,7 +105,7 @@ def post_receive(settings: Settings, lines: Iterable[str]) -> HookOutcome:
     worker.join(settings.timeout + 5)
     if worker.is_alive():
         return HookOutcome(line=f"jira-devops: gave up after {time.monotonic() - started:.0f}s; the push is done, "
-                           "run 'jira-devops flush' later")
+                           "run 'jira-devops flush' later", problem=True)
     return outcome
 
 
@@ -148,6 +149,7 @@ def _post_receive(settings: Settings, updates: list[RefUpdate], outcome: HookOut
                 outcome.deleted_branches.append(name)
     line = _summary("sent", outcome.counts, outcome.deleted_branches, tags)
     outcome.line = f"{line}; {problem}" if problem else line
+    outcome.problem = problem is not None
 
 
 def _collect(updates: list[RefUpdate], repository: Repository, collector: EntityCollector,

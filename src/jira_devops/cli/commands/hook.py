@@ -31,6 +31,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.dry_run:
         for body in outcome.bodies:
             print(json.dumps(body, ensure_ascii=False))
-    if outcome.line and not (settings.quiet and "nothing sent" not in outcome.line and ";" not in outcome.line):
+    if outcome.line and (outcome.problem or not settings.quiet):
         print(redact(outcome.line), file=sys.stderr)
     return 0
