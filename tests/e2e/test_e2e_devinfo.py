@@ -258,3 +258,28 @@ def test_secrets_never_reach_the_output(emulator: RunningEmulator, tmp_path: Pat
     assert code == 0
     assert secret not in stderr and secret not in json.dumps(result)
     assert os.environ.get("JIRA_CLIENT_SECRET", "") == "" or os.environ["JIRA_CLIENT_SECRET"] not in stderr
+
+
+def test_bad_input_is_one_line_with_a_distinct_exit_code(emulator: RunningEmulator, tmp_path: Path) -> None:
+    outside = run_cli("report-dev", "--ci", "generic", env=emulator.env(tmp_path), cwd=tmp_path)
+    assert outside.returncode == 2
+    assert outside.stderr.startswith("error: ") and "not inside a git repository" in outside.stderr
+    no_remote = make_repo(tmp_path / "repo", ("ABC-1 x",), remote="")
+    unnamed = run_cli("report-dev", "--ci", "generic", env=emulator.env(tmp_path), cwd=no_remote)
+    assert unnamed.returncode == 2
+    assert unnamed.stderr.strip().splitlines() == [
+        "error: cannot name the repository for Jira: no repository URL is known (pass --repository-url (or "
+        "JIRA_DEVOPS_REPOSITORY_URL) with the repository's web page, or add an 'origin' remote)"]
+    template = run_cli("report-dev", "--ci", "generic", "--commit-url-template", "https://x.example/c",
+                       "--repository-url", "https://x.example/r", env=emulator.env(tmp_path), cwd=no_remote)
+    assert template.returncode == 2 and "has no {sha}" in template.stderr
+    assert emulator.requests() == []
+
+
+def test_a_commit_url_template_serves_an_unknown_host(emulator: RunningEmulator, tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", ("ABC-1 x",), remote="ssh://git@code.example.com/shop/app.git")
+    done = run_cli("report-dev", "--dry-run", "--ci", "generic", "--commit-url-template",
+                   "https://code.example.com/cgit/app/commit/?id={sha}", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    (commit,) = json.loads(done.stdout)["repositories"][0]["commits"]
+    assert commit["url"] == f"https://code.example.com/cgit/app/commit/?id={commit['id']}"

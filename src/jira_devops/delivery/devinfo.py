@@ -223,6 +223,9 @@ def report_dev(settings: Settings, *, ci: Optional[CiContext] = None, clock: Clo
         facts = pull_request_facts(context, os.environ if environ is None else environ)
         if facts is not None:
             collector.add_pull_request(facts, iso_time(clock), explicit)
+        if explicit and not branch and facts is None:
+            warnings.append("--issue-key goes on the branch and the pull request, and this run has neither "
+                            "(a detached HEAD outside a PR run): pass --branch, or name the key in the commits")
     discovery = collector.discovery(range_used=plan.text, base_source=plan.base_source, warnings=warnings,
                                     explanation=plan.explanation)
     notes = [f"{collector.commits_without_keys} commit(s) of the range name no issue key and were not sent"] \
