@@ -283,3 +283,16 @@ def test_a_commit_url_template_serves_an_unknown_host(emulator: RunningEmulator,
     assert done.returncode == 0, done.stderr
     (commit,) = json.loads(done.stdout)["repositories"][0]["commits"]
     assert commit["url"] == f"https://code.example.com/cgit/app/commit/?id={commit['id']}"
+
+
+def test_a_merge_commit_is_flagged_and_counts_no_files(tmp_path: Path) -> None:
+    repo = _repo_with_history(tmp_path / "repo", "https://github.com/acme/shop.git")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "meanwhile on main")
+    git(repo, "merge", "-q", "--no-ff", "-m", "ABC-20 merge the checkout", "feature/ABC-7-checkout")
+    done = run_cli("report-dev", "--dry-run", "--ci", "generic", "--range", "HEAD~1..HEAD", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    commits = {c["message"].split()[0]: c for c in json.loads(done.stdout)["repositories"][0]["commits"]}
+    assert commits["ABC-20"]["flags"] == ["MERGE_COMMIT"]
+    assert "flags" not in commits["ABC-1"] and commits["ABC-1"]["fileCount"] == 2
+    assert set(commits) == {"ABC-20", "ABC-1", "OPS-2"}  # the merge brings the branch's commits into the range
