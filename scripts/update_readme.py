@@ -1,4 +1,5 @@
-"""Rewrite the README's generated parts: the settings table, the commands table and the CI provider tables.
+"""Rewrite the generated parts of the README (the settings, commands and CI provider tables) and of
+docs/ci-providers.md (the state mapping table).
 
 Run after changing a setting, a command or docs/ci-providers.md: ``python scripts/update_readme.py``.
 tests/docs checks that the README matches.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from jira_devops.ci.states import markdown_table as states_table
 from jira_devops.cli.commands import markdown_table as commands_table
 from jira_devops.settings import markdown_table as settings_table
 
@@ -35,6 +37,9 @@ def _replace_between(text: str, name: str, body: str) -> str:
 
 def main() -> None:
     """Regenerate the tables in place."""
+    providers = ROOT / "docs" / "ci-providers.md"
+    providers.write_text(_replace_between(providers.read_text(encoding="utf-8"), "states", states_table()),
+                         encoding="utf-8")
     path = ROOT / "README.md"
     text = path.read_text(encoding="utf-8")
     text = _replace_between(text, "settings", settings_table())

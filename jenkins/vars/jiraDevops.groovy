@@ -9,9 +9,16 @@
 import groovy.transform.Field
 
 @Field static final String PARAMETERS_RESOURCE = 'jira-devops/parameters.json'
+// The hash-locked requirements (every dependency, and the CLI by version and wheel hash), written by
+// scripts/jenkins_lock.py when the library is released.
+@Field static final String REQUIREMENTS_RESOURCE = 'jira-devops/requirements.txt'
 
 // Parameters of the steps themselves (not settings of the CLI).
-@Field static final List STEP_PARAMETERS = ['command', 'args', 'credentialsId', 'githubCredentialsId', 'cliPackage']
+@Field static final List STEP_PARAMETERS = ['command', 'args', 'credentialsId', 'githubCredentialsId', 'cliPath',
+                                            'nodeLabel']
+
+// Step parameters every command takes, whatever its settings groups (the step applies them itself).
+@Field static final List STEP_OPTIONS = ['failOnError']
 
 // What each exit code of the CLI means (see the README's exit codes).
 @Field static final Map EXIT_MEANINGS = [
@@ -22,54 +29,122 @@ import groovy.transform.Field
     5  : 'the deployment gate refused',
     6  : 'the deployment gate did not decide in time',
     70 : 'internal error of jira-devops',
-    127: 'jira-devops is not installed on this agent and could not be installed',
+    127: 'jira-devops could not run on this agent',
 ]
 
 // The one script every step runs. It is a constant: values arrive in the environment only.
-// It finds (or installs, once per workspace) the CLI, warns when its version is not the library's, runs the
-// command with --json, and prints the JSON followed by a last line holding the exit code, so the step gets
-// both without failing `sh`.
+// It finds the CLI (cliPath, else `jira-devops` on PATH, else the install for this library version under the
+// agent's cache folder, made once per agent and version from the hash-locked requirements the step wrote
+// next to the workspace), runs the command with --json, and prints the JSON followed by a last line holding
+// the exit code, so the step gets both without failing `sh`. When the CLI cannot run at all it prints one
+// line saying what is missing and how to fix it, then 127.
+//
+// The install is atomic and its lock cannot go stale: pip installs into a temporary virtual environment
+// that is renamed into place only once complete; the lock (a directory, created atomically by mkdir)
+// records its owner's PID, host and start time, is removed by a trap when the script ends, and is taken
+// over when its owner is gone (same host, PID not running), when it has no owner record after a minute,
+// or when it is older than 15 minutes.
 @Field static final String CLI_SCRIPT = '''#!/bin/sh
 set -u
-tmp="${JIRA_DEVOPS_STEP_TMP}"
-mkdir -p "$tmp"
-cli=$(command -v jira-devops 2>/dev/null || true)
-if [ -z "$cli" ]; then
-  pkg="${JIRA_DEVOPS_STEP_PACKAGE}"
-  venv="$tmp/jira-devops-venv-$(printf '%s' "$pkg" | cksum | cut -d ' ' -f 1)"
-  if [ ! -f "$venv/.installed" ]; then
-    waited=0
-    until mkdir "$venv.lock" 2>/dev/null; do
-      waited=$((waited + 1))
-      if [ "$waited" -gt 300 ]; then
-        echo "jira-devops: gave up waiting for $venv.lock (remove it if no build is installing)" >&2
-        printf '\\n127\\n'
-        exit 0
-      fi
-      sleep 2
-    done
-    if [ ! -f "$venv/.installed" ]; then
-      echo "jira-devops: installing $pkg into $venv" >&2
-      rm -rf "$venv"
-      if ! command -v python3 >/dev/null 2>&1; then
-        echo "jira-devops: python3 is not on PATH: install jira-devops or Python 3.9+ on this agent" >&2
-      elif python3 -m venv "$venv" >&2 && "$venv/bin/python" -m pip install -q "$pkg" >&2; then
-        touch "$venv/.installed"
-      else
-        echo "jira-devops: could not install $pkg (see above)" >&2
-      fi
-    fi
-    rmdir "$venv.lock"
-  fi
-  if [ ! -f "$venv/.installed" ]; then
-    printf '\\n127\\n'
-    exit 0
-  fi
-  cli="$venv/bin/jira-devops"
+say() { echo "jira-devops: $*" >&2; }
+cannot() { printf '\\n%s\\n127\\n' "$*"; exit 0; }
+version="$JIRA_DEVOPS_STEP_VERSION"
+cli="${JIRA_DEVOPS_STEP_CLI:-}"
+if [ -n "$cli" ]; then
+  [ -f "$cli" ] && [ -x "$cli" ] || cannot "cliPath '$cli' is not an executable file on this agent (node ${NODE_NAME:-?})"
+else
+  cli=$(command -v jira-devops 2>/dev/null || true)
 fi
-found=$("$cli" --version 2>/dev/null | cut -d ' ' -f 2)
-if [ "$found" != "$JIRA_DEVOPS_STEP_VERSION" ]; then
-  echo "jira-devops: warning: $cli is version ${found:-unknown}; this library expects $JIRA_DEVOPS_STEP_VERSION" >&2
+home=""
+if [ -z "$cli" ]; then
+  root="${JIRA_DEVOPS_INSTALL_DIR:-${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/jira-devops}"
+  home="$root/$version"
+  lock="$JIRA_DEVOPS_STEP_REQUIREMENTS"
+  installed() {
+    [ -x "$home/bin/python" ] && [ -f "$home/.installed" ] &&
+      [ "$(cksum < "$home/requirements.txt" 2>/dev/null)" = "$(cksum < "$lock")" ]
+  }
+  if ! installed; then
+    mkdir -p "$root" 2>/dev/null && [ -w "$root" ] ||
+      cannot "cannot write the install folder $root: set JIRA_DEVOPS_INSTALL_DIR to a writable folder on this agent, or put jira-devops on PATH"
+    py="${JIRA_DEVOPS_PYTHON:-python3}"
+    command -v "$py" >/dev/null 2>&1 ||
+      cannot "no $py on this agent: install Python 3.9+ with its venv module (Debian/Ubuntu: apt-get install python3 python3-venv), set JIRA_DEVOPS_PYTHON, or put jira-devops on PATH"
+    "$py" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)' 2>/dev/null ||
+      cannot "$("$py" -V 2>&1 | head -n 1) at $(command -v "$py") is too old: jira-devops needs Python 3.9+ (install it and set JIRA_DEVOPS_PYTHON to it, or put jira-devops on PATH)"
+    "$py" -c 'import venv, ensurepip' 2>/dev/null ||
+      cannot "$(command -v "$py") has no venv module: install it (Debian/Ubuntu: apt-get install python3-venv), set JIRA_DEVOPS_PYTHON, or put jira-devops on PATH"
+    lockdir="$root/.$version.lock"
+    build="$root/.build-$version-$$"
+    trap 'rm -rf "$build"; if [ "$(cat "$lockdir/owner" 2>/dev/null)" = "$$ $me" ]; then rm -rf "$lockdir"; fi' EXIT
+    trap 'exit 143' INT TERM HUP
+    me="$(uname -n) $(date +%s)"
+    waited=0
+    until mkdir "$lockdir" 2>/dev/null; do
+      owner=$(cat "$lockdir/owner" 2>/dev/null || true)
+      pid=${owner%% *}
+      host=$(printf '%s' "$owner" | cut -d ' ' -f 2)
+      stale=""
+      if [ -n "$owner" ] && [ "$host" = "$(uname -n)" ] && ! kill -0 "$pid" 2>/dev/null; then
+        stale="its owner (PID $pid) is gone"
+      elif [ -z "$owner" ] && [ -n "$(find "$lockdir" -prune -mmin +1 2>/dev/null)" ]; then
+        stale="it has no owner"
+      elif [ -n "$(find "$lockdir" -prune -mmin +15 2>/dev/null)" ]; then
+        stale="it is older than 15 minutes"
+      fi
+      if [ -n "$stale" ]; then
+        if mv "$lockdir" "$lockdir.stale.$$" 2>/dev/null; then
+          say "took over the install lock $lockdir: $stale"
+          rm -rf "$lockdir.stale.$$" "$root/.build-$version-$pid"
+        fi
+        continue
+      fi
+      waited=$((waited + 1))
+      if [ "$waited" -ge 900 ]; then
+        cannot "gave up after 15 minutes waiting for the install of jira-devops $version by PID $pid on $host (lock $lockdir)"
+      fi
+      if [ $((waited % 15)) -eq 1 ]; then
+        say "waiting for the install of jira-devops $version by PID $pid on $host"
+      fi
+      sleep 1
+    done
+    printf '%s %s\\n' "$$" "$me" > "$lockdir/owner"
+    if ! installed; then
+      say "installing jira-devops $version into $home (once per agent and version)"
+      started=$(date +%s)
+      rm -rf "$build"
+      # venv and pip run without the step's secrets: they are for the CLI alone.
+      (
+        unset JIRA_CLIENT_ID JIRA_CLIENT_SECRET GITHUB_TOKEN
+        "$py" -m venv "$build" >&2 || exit 3
+        PIP_DISABLE_PIP_VERSION_CHECK=1 "$build/bin/python" -m pip install --quiet --no-input --require-hashes \\
+            -r "$lock" >&2 || exit 4
+      )
+      case $? in
+        0) ;;
+        3) cannot "$py -m venv failed (see above): install the venv module (Debian/Ubuntu: apt-get install python3-venv), or put jira-devops on PATH" ;;
+        *) cannot "could not install jira-devops $version (pip's message is above): its package index or mirror (PIP_INDEX_URL, PIP_FIND_LINKS or pip.conf on the agent) must offer it and its dependencies, or put jira-devops on PATH / pass cliPath" ;;
+      esac
+      cp "$lock" "$build/requirements.txt" && touch "$build/.installed" ||
+        cannot "could not write into $build"
+      if [ -e "$home" ]; then
+        mv "$home" "$root/.old-$version-$$" && rm -rf "$root/.old-$version-$$"
+      fi
+      mv "$build" "$home" || cannot "could not move the install into $home"
+      say "installed jira-devops $version in $(( $(date +%s) - started ))s"
+    fi
+    rm -rf "$lockdir"
+    trap - EXIT INT TERM HUP
+  fi
+fi
+run_cli() {
+  if [ -n "$home" ]; then "$home/bin/python" -m jira_devops "$@"; else "$cli" "$@"; fi
+}
+if [ -z "$home" ]; then
+  found=$(run_cli --version 2>/dev/null | cut -d ' ' -f 2)
+  if [ "$found" != "$version" ]; then
+    say "warning: $cli is version ${found:-unknown}; this library expects $version"
+  fi
 fi
 set -- "$JIRA_DEVOPS_STEP_COMMAND"
 i=1
@@ -78,14 +153,15 @@ while [ "$i" -le "${JIRA_DEVOPS_STEP_ARGC:-0}" ]; do
   i=$((i + 1))
 done
 rc=0
-"$cli" "$@" --json || rc=$?
+run_cli "$@" --json || rc=$?
 printf '\\n%s\\n' "$rc"
 '''
 
 /**
  * jiraDevops(command: 'report-build', site: 'acme', ...): run one jira-devops command.
  * Returns the command's JSON result as a map, plus exitCode, ok and message.
- * Failures are printed and returned; they fail the build only with failOnError: true.
+ * Failures are printed and returned; they fail the build only with failOnError: true. A step that cannot
+ * run the CLI at all (no agent, no Python, the install failed, an unknown credential) marks it UNSTABLE.
  */
 def call(Map params = [:]) {
     Map given = params ?: [:]
@@ -102,29 +178,51 @@ def call(Map params = [:]) {
 
 /**
  * Run `jira-devops <command>` with the step's parameters; print a summary; return the result map.
- * Never throws for a failure of the command itself: the caller decides what a failure means.
+ * Never throws for a failure of the command itself: the caller decides what a failure means. Outside a
+ * node, it runs in node(nodeLabel) when nodeLabel is given, and otherwise returns a cannotRun result.
  */
 Map runCli(String stepName, String command, Map params, Map extraEnvironment = [:]) {
+    Map given = params ?: [:]
     Map table = parameterTable()
-    List problems = parameterProblems(table, command, params ?: [:])
+    List problems = parameterProblems(table, command, given)
     if (problems) {
         return failure(2, problems.join('; '))
     }
-    String workspace = env.WORKSPACE
-    if (!workspace) {
-        return failure(2, 'run this step inside a node (it needs a workspace)')
+    if (!env.WORKSPACE) {
+        if (given.nodeLabel) {
+            Map result = null
+            node(given.nodeLabel.toString()) {
+                result = runOnAgent(stepName, command, table, given, extraEnvironment)
+            }
+            return result
+        }
+        return cannotRun("${stepName} runs jira-devops on an agent and was called outside one: " +
+                         "pass nodeLabel: 'linux' (a label of your Unix agents), or call it inside node('linux') { }")
     }
+    return runOnAgent(stepName, command, table, given, extraEnvironment)
+}
+
+/** runCli's work once on an agent: the constant script, the parameters in withEnv, secrets in withCredentials. */
+Map runOnAgent(String stepName, String command, Map table, Map params, Map extraEnvironment) {
     if (!isUnix()) {
-        return failure(2, 'jira-devops steps run on Unix agents only (they use sh)')
+        return cannotRun("${stepName} needs a Linux or macOS agent (sh, and python3 3.9+ or jira-devops on PATH); " +
+                         "this one is Windows: run it in node('linux') { } or pass nodeLabel: 'linux'")
     }
-    List environment = environmentFor(table, command, params ?: [:], extraEnvironment)
-    environment << "JIRA_DEVOPS_STEP_TMP=${env.WORKSPACE_TMP ?: workspace + '@tmp'}/jira-devops".toString()
-    environment << "JIRA_DEVOPS_STEP_PACKAGE=${params?.cliPackage ?: 'jira-devops==' + table.version}".toString()
+    String tmp = "${env.WORKSPACE_TMP ?: env.WORKSPACE + '@tmp'}/jira-devops"
+    String requirements = "${tmp}/requirements-${table.version}.txt"
+    writeFile(file: requirements, text: libraryResource(REQUIREMENTS_RESOURCE), encoding: 'UTF-8')
+    List environment = environmentFor(table, command, params, extraEnvironment)
+    environment << "JIRA_DEVOPS_STEP_REQUIREMENTS=${requirements}".toString()
     environment << "JIRA_DEVOPS_STEP_VERSION=${table.version}".toString()
-    String output
+    if (params.cliPath) {
+        environment << "JIRA_DEVOPS_STEP_CLI=${params.cliPath}".toString()
+    }
+    String output = null
+    boolean started = false
     try {
         withEnv(environment) {
-            withCredentials(credentialBindings(params ?: [:])) {
+            withCredentials(credentialBindings(params)) {
+                started = true
                 output = sh(script: CLI_SCRIPT, returnStdout: true, label: "jira-devops ${command}")
             }
         }
@@ -132,7 +230,12 @@ Map runCli(String stepName, String command, Map params, Map extraEnvironment = [
         if (isInterruption(problem)) {
             throw problem
         }
-        return failure(2, "could not run jira-devops ${command}: ${problem.message}")
+        if (!started) {
+            return cannotRun("the credential could not be bound (${problem.message}): add it under " +
+                             'Manage Jenkins > Credentials (username = client ID, password = client secret), ' +
+                             'or pass the right credentialsId')
+        }
+        return cannotRun("could not run jira-devops ${command}: ${problem.message}")
     }
     Map result = parseOutput(output)
     for (String line in summaryLines(result)) {
@@ -141,14 +244,22 @@ Map runCli(String stepName, String command, Map params, Map extraEnvironment = [
     return result
 }
 
-/** Print a failed result and apply failOnError; returns the result. */
+/**
+ * Print a failed result and apply failOnError; returns the result. A result that could not run the CLI at
+ * all marks the build UNSTABLE (FAILURE with failOnError: true); any other failure is printed and the
+ * build goes on unless failOnError: true.
+ */
 Map finish(String stepName, Map result, boolean failOnError) {
     if (result.ok) {
         return result
     }
-    String text = "${stepName}: ${result.message}"
+    String text = result.cannotRun ? "${stepName}: cannot report: ${result.message}" : "${stepName}: ${result.message}"
     if (failOnError) {
         error(text)
+    }
+    if (result.cannotRun) {
+        unstable(text)
+        return result
     }
     echo "${text} (the build goes on; set failOnError: true to fail it)"
     return result
@@ -158,6 +269,12 @@ Map finish(String stepName, Map result, boolean failOnError) {
 @NonCPS
 Map failure(int exitCode, String message) {
     return [exitCode: exitCode, ok: false, message: message]
+}
+
+/** A result for a step that could not run the CLI at all; the message names what is missing. */
+@NonCPS
+Map cannotRun(String message) {
+    return [exitCode: 127, ok: false, cannotRun: true, message: message]
 }
 
 @NonCPS
@@ -198,7 +315,7 @@ List parameterProblems(Map table, String command, Map params) {
             problems << "unknown parameter '${name}'" + (close ? " (did you mean '${close}'?)" : '')
             continue
         }
-        if (groups != null && !groups.any { it in parameter.groups }) {
+        if (groups != null && !(name in STEP_OPTIONS) && !groups.any { it in parameter.groups }) {
             problems << "parameter '${name}' does not apply to ${command}"
         }
     }
@@ -282,6 +399,10 @@ Map parseOutput(String output) {
         } catch (Exception ignored) {
             result.output = json
         }
+    }
+    if (exitCode == 127 && !(result.keySet() - ['output'])) {
+        // The script's own report: one line saying what is missing on this agent (see CLI_SCRIPT).
+        return cannotRun(json ?: EXIT_MEANINGS[127])
     }
     result.exitCode = exitCode
     result.ok = exitCode == 0

@@ -6,11 +6,12 @@ exits with :attr:`JiraDevopsError.exit_code`. Library callers can catch the same
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import Optional
 
 
-class ExitCode:
-    """The documented exit codes of the ``jira-devops`` command."""
+class ExitCode(IntEnum):
+    """How a run ended, as the ``jira-devops`` command exits (each documented in the README)."""
 
     OK = 0
     REJECTED = 1
@@ -19,13 +20,21 @@ class ExitCode:
     UNREACHABLE = 4
     GATE_BLOCKED = 5
     GATE_TIMEOUT = 6
-    INTERRUPTED = 130
+
+    def __str__(self) -> str:
+        # the number, as Python 3.11+ prints an IntEnum (3.9 and 3.10 would print "ExitCode.OK")
+        return str(self.value)
+
+
+# Exit statuses that are not outcomes of a run but conventions of the platform, so not ExitCode members:
+INTERNAL_ERROR = 70  # EX_SOFTWARE (sysexits.h): a bug in jira-devops; the traceback is printed for a report
+INTERRUPTED = 130  # 128 + SIGINT: what shells report for a command stopped with Ctrl-C
 
 
 class JiraDevopsError(Exception):
     """Base class: something the user should be told about in one line."""
 
-    exit_code: int = ExitCode.REJECTED
+    exit_code: ExitCode = ExitCode.REJECTED
 
     def __init__(self, message: str, *, hint: Optional[str] = None) -> None:
         super().__init__(message)
@@ -70,28 +79,10 @@ class ApiError(JiraDevopsError):
     exit_code = ExitCode.REJECTED
 
 
-class RejectedError(JiraDevopsError):
-    """Jira accepted the request but rejected one or more of the items in it."""
-
-    exit_code = ExitCode.REJECTED
-
-
 class NotFoundError(JiraDevopsError):
     """The build, deployment or gate asked for does not exist in Jira."""
 
     exit_code = ExitCode.REJECTED
-
-
-class GateBlockedError(JiraDevopsError):
-    """A deployment gate answered ``prevented`` or ``invalid``."""
-
-    exit_code = ExitCode.GATE_BLOCKED
-
-
-class GateTimeoutError(JiraDevopsError):
-    """A deployment gate did not decide within the allowed time."""
-
-    exit_code = ExitCode.GATE_TIMEOUT
 
 
 class GitError(JiraDevopsError):

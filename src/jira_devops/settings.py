@@ -189,8 +189,10 @@ class Settings:
     repository_url: Optional[str] = _setting("str", "repository URL for commit references and development "
                                              "information (a bare repository's web page)", (*_REPORT, "dev", "dev-id"),
                                              metavar="URL")
-    property: Optional[tuple[str, ...]] = _setting("list", "k=v property to attach (at most 5); lets you delete "
-                                                   "by property", (*_REPORT, "dev", "flag", "delete"), metavar="K=V")
+    property: Optional[tuple[str, ...]] = _setting("list", "k=v property to attach (at most 5; source=jira-devops "
+                                                   "and pipeline=<ID> are added while there is room); lets you "
+                                                   "delete by property", (*_REPORT, "dev", "flag", "delete"),
+                                                   metavar="K=V")
     # --- build ----------------------------------------------------------------------------------------
     build_number: Optional[int] = _setting("int", "build number", ("build", "build-id"),
                                            default_text="the CI's run number", metavar="N")

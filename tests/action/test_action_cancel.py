@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from support.cli import clean_environment
+from support.cli import start_cli
 from support.emulator import RunningEmulator
 from support.gha_runner import read_outputs
 from support.gitrepo import make_repo
@@ -19,16 +17,15 @@ def test_cancelling_a_gate_wait_exits_130_with_outputs(tmp_path: Path, emulator:
     emulator.gate("awaiting", awaiting_polls=100000)
     repo = make_repo(tmp_path / "repo", ("OPS-7 rotate the keys",))
     output = tmp_path / "output"
-    env = clean_environment({
+    env = {
         **emulator.env(tmp_path), "GITHUB_OUTPUT": str(output),
         "JIRA_DEVOPS_INPUT_COMMAND": "deploy", "JIRA_DEVOPS_INPUT_ENVIRONMENT": "production",
         "JIRA_DEVOPS_INPUT_GATE": "true", "JIRA_DEVOPS_INPUT_SERVICE_IDS": "svc-1",
         "JIRA_DEVOPS_INPUT_GATE_POLL": "0.2s", "JIRA_DEVOPS_INPUT_GATE_TIMEOUT": "5m",
         "JIRA_DEVOPS_INPUT_DEPLOYMENT_NUMBER": "1", "JIRA_DEVOPS_INPUT_URL": "https://ci.example.com/1",
-    })
-    process = subprocess.Popen([sys.executable, "-m", "jira_devops.wrappers.github_action"], cwd=repo, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               start_new_session=True)
+    }
+    process = start_cli(module="jira_devops.wrappers.github_action", cwd=repo, env=env, merge_stderr=True,
+                        start_new_session=True)
     try:
         deadline = time.monotonic() + 30
         while not any(r["path"].endswith("/gating-status") for r in emulator.requests()):

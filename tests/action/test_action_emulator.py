@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from typing import Any
 
@@ -122,8 +121,6 @@ def test_the_token_is_reused_by_a_second_report_in_the_same_job(make_runner: Run
     assert len(_submissions(emulator, "builds")) == 2
 
 
-@pytest.mark.skipif(importlib.util.find_spec("jira_devops.delivery.gating") is None,
-                    reason="deployment gating is not in this tree yet")
 def test_a_gated_deploy_waits_for_the_gate_and_outputs_its_decision(make_runner: RunnerFactory,
                                                                     emulator: RunningEmulator) -> None:
     emulator.gate("allowed", awaiting_polls=1)
@@ -136,8 +133,6 @@ def test_a_gated_deploy_waits_for_the_gate_and_outputs_its_decision(make_runner:
     assert "Gate: **allowed**" in run.summary
 
 
-@pytest.mark.skipif(importlib.util.find_spec("jira_devops.delivery.gating") is None,
-                    reason="deployment gating is not in this tree yet")
 def test_a_prevented_gate_fails_the_step_even_without_fail_on_error(make_runner: RunnerFactory,
                                                                     emulator: RunningEmulator) -> None:
     emulator.gate("prevented")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import socket
 
@@ -12,12 +11,6 @@ from conftest import SECRET, RunnerFactory
 from support.gha_runner import ActionRun
 
 pytestmark = pytest.mark.wrappers
-
-needs_github_detection = pytest.mark.skipif(
-    importlib.util.find_spec("jira_devops.ci.github") is None,
-    reason="GitHub Actions detection (the CI providers work) is not in this tree yet",
-)
-
 
 def _closed_port() -> int:
     with socket.socket() as sock:
@@ -84,7 +77,6 @@ def test_a_dry_run_build_sets_outputs_and_a_summary_without_network(make_runner:
     assert all(token not in line for line in run.raw_log if not line.startswith("::add-mask::"))
 
 
-@needs_github_detection
 def test_github_context_fills_the_build_and_job_status_its_state(make_runner: RunnerFactory) -> None:
     run = make_runner(job_status="failure", run_number=41, run_id=99).run({"command": "build", "dry-run": "true"})
     assert run.outcome == "success", run.text()
@@ -149,8 +141,6 @@ def test_an_unexpected_input_is_reported_like_the_runner_does(make_runner: Runne
     assert run.warnings == ["Unexpected input(s) 'fail_on_error'"]
 
 
-@pytest.mark.skipif(importlib.util.find_spec("jira_devops.cli.commands.keys") is None,
-                    reason="the keys command is not in this tree yet")
 def test_the_keys_command_needs_no_credentials_and_outputs_the_keys(make_runner: RunnerFactory) -> None:
     run = make_runner(messages=("OPS-7 fix the form",)).run({"command": "keys"})
     assert run.outcome == "success", run.text()
@@ -159,9 +149,6 @@ def test_the_keys_command_needs_no_credentials_and_outputs_the_keys(make_runner:
     assert "Issue keys: ABC-2" in run.summary or "Issue keys: OPS-7" in run.summary
 
 
-@needs_github_detection
-@pytest.mark.skipif(importlib.util.find_spec("jira_devops.cli.commands.keys") is None,
-                    reason="PR-title keys (the keys work) are not in this tree yet")
 def test_a_pull_request_event_adds_the_keys_of_its_title(make_runner: RunnerFactory) -> None:
     runner = make_runner(branch="feature/ABC-2-login", messages=("OPS-7 fix the form",))
     head = runner.github["sha"]

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from jira_devops.delivery.report import ReportResult
+from jira_devops.delivery.sending import Delivery
 from jira_devops.errors import ConfigError, UsageError
 from jira_devops.wrappers.github_action import (
     CliRun,
@@ -26,19 +28,19 @@ from jira_devops.wrappers.github_action import (
 )
 from support.gha_runner import read_outputs
 
-BUILD_RESULT: dict[str, Any] = {
-    "command": "report-build", "dryRun": False,
-    "accepted": [{"pipelineId": "acme/app/ci.yml", "buildNumber": 7}],
-    "rejected": [{"key": {"pipelineId": "acme/app/ci.yml", "buildNumber": 8},
-                  "errors": [{"message": "No valid issues found for build"}]}],
-    "unknownIssueKeys": ["ZZZ-9"], "issueKeys": ["ABC-1", "ZZZ-9"], "gateStatus": None,
-    "bodies": [{"builds": [
+# The JSON the CLI prints for a build Jira half accepted, made by the result object itself.
+BUILD_RESULT: dict[str, Any] = {**ReportResult(
+    command="report-build", api="builds",
+    delivery=Delivery(accepted=[{"pipelineId": "acme/app/ci.yml", "buildNumber": 7}],
+                      rejected=[{"key": {"pipelineId": "acme/app/ci.yml", "buildNumber": 8},
+                                 "errors": [{"message": "No valid issues found for build"}]}],
+                      unknown_issue_keys=["ZZZ-9"]),
+    bodies=[{"builds": [
         {"pipelineId": "acme/app/ci.yml", "buildNumber": 7, "displayName": "CI | main #7", "state": "successful",
          "url": "https://github.com/acme/app/actions/runs/1", "issueKeys": ["ABC-1"]},
         {"pipelineId": "acme/app/ci.yml", "buildNumber": 8, "displayName": "CI #8", "state": "failed",
          "url": "https://github.com/acme/app/actions/runs/2", "issueKeys": ["ZZZ-9"]},
-    ]}],
-}
+    ]}]).to_json(), "issueKeys": ["ABC-1", "ZZZ-9"]}
 
 
 def test_a_given_input_wins_over_the_workflow_env_and_an_empty_one_keeps_it() -> None:

@@ -63,7 +63,7 @@ def test_report_with_no_flags_in_jenkins_fills_the_build_from_the_ci(snapshot: S
     build = json.loads(done.stdout)["bodies"][0]["builds"][0]
     assert build["pipelineId"] == "acme/api/feature%2FABC-12-login"
     assert build["buildNumber"] == 57
-    assert build["displayName"] == "acme/api/feature%2FABC-12-login #57"
+    assert build["displayName"] == "acme/api/feature/ABC-12-login #57"
     assert build["url"].endswith("/57/display/redirect")
     assert build["state"] == "failed"
     assert build["references"] == [{"commit": {"id": history.head, "repositoryUri": "https://github.com/acme/api"},

@@ -56,7 +56,7 @@ def test_jenkins_job_with_no_flags(emulator: Any, snapshot: Snapshot, history: H
     assert build["pipelineId"] == "acme/api/feature%2FABC-12-login"
     assert build["buildNumber"] == 57
     assert build["url"] == f"{job_url}/57/display/redirect"
-    assert build["displayName"] == "acme/api/feature%2FABC-12-login #57"
+    assert build["displayName"] == "acme/api/feature/ABC-12-login #57"
     assert build["state"] == "successful"
     assert build["references"] == [
         {"commit": {"id": history.head, "repositoryUri": "https://github.com/acme/api"},

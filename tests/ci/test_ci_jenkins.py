@@ -18,7 +18,7 @@ def test_multibranch_branch_build(snapshot: Snapshot) -> None:
     assert ci.provider == "jenkins"
     assert ci.detected_by == "JENKINS_URL"
     assert ci.pipeline_id == "acme/api/feature%2FABC-12-login"
-    assert ci.pipeline_name == ci.pipeline_id
+    assert ci.pipeline_name == "acme/api/feature/ABC-12-login", "decoded for display; the ID stays as Jenkins gives it"
     assert ci.run_number == 57
     assert ci.run_url.endswith("/57/display/redirect")  # type: ignore[union-attr]
     assert ci.pipeline_url.endswith("feature%252FABC-12-login/display/redirect")  # type: ignore[union-attr]

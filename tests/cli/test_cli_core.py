@@ -20,7 +20,8 @@ def test_dry_run_prints_exactly_the_request_bodies(cli: Cli, repo: Path) -> None
     done = cli("report-build", "--dry-run", *BUILD_FLAGS, cwd=repo)
     assert done.returncode == 0, done.stderr
     body = json.loads(done.stdout)
-    assert set(body) == {"builds", "providerMetadata"}
+    assert set(body) == {"builds", "properties", "providerMetadata"}
+    assert body["properties"] == {"source": "jira-devops", "pipeline": "acme/app"}
     build = body["builds"][0]
     assert build["issueKeys"] == ["ABC-12", "OPS-7"]
     assert build["pipelineId"] == "acme/app"
@@ -137,9 +138,9 @@ def test_version_alone_answers_before_the_settings_and_commands_are_imported() -
 
 
 def test_help_names_every_exit_code() -> None:
-    from jira_devops.cli.app import INTERNAL_ERROR, build_parser
+    from jira_devops.cli.app import build_parser
+    from jira_devops.errors import INTERNAL_ERROR, INTERRUPTED
 
     epilog = " ".join((build_parser()[0].epilog or "").split())
-    codes = {value for name, value in vars(ExitCode).items() if not name.startswith("_") and isinstance(value, int)}
-    for code in sorted(codes | {INTERNAL_ERROR}):
+    for code in sorted({*map(int, ExitCode), INTERNAL_ERROR, INTERRUPTED}):
         assert f" {code} " in f" {epilog}", code

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from support.cli import clean_environment, run_cli
+from support.cli import run_cli, start_cli
 from support.emulator import RunningEmulator
 
 pytestmark = pytest.mark.e2e
@@ -86,11 +84,8 @@ def test_no_decision_in_time_exits_6(emulator: RunningEmulator, tmp_path: Path) 
 
 def test_ctrl_c_stops_waiting_cleanly(emulator: RunningEmulator, tmp_path: Path) -> None:
     emulator.gate("awaiting")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jira_devops", "report-deploy", *DEPLOY, "--deployment-number", "7", "--gate",
-         "--service-id", "svc", "--gate-poll", "100ms"],
-        env=clean_environment(emulator.env(tmp_path)), cwd=tmp_path, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+    process = start_cli("report-deploy", *DEPLOY, "--deployment-number", "7", "--gate", "--service-id", "svc",
+                        "--gate-poll", "100ms", env=emulator.env(tmp_path), cwd=tmp_path)
     assert process.stderr is not None
     seen = []
     deadline = time.monotonic() + 30
@@ -149,10 +144,7 @@ def test_gate_status_of_an_unknown_deployment(emulator: RunningEmulator, tmp_pat
 
 def test_a_token_that_stops_working_mid_wait_is_renewed(emulator: RunningEmulator, tmp_path: Path) -> None:
     emulator.gate("awaiting")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jira_devops", *GATED, "--deployment-number", "10"],
-        env=clean_environment(emulator.env(tmp_path)), cwd=tmp_path, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+    process = start_cli(*GATED, "--deployment-number", "10", env=emulator.env(tmp_path), cwd=tmp_path)
     assert process.stderr is not None
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not process.stderr.readline().startswith("gate: awaiting after"):

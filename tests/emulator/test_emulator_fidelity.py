@@ -3,40 +3,38 @@
 from __future__ import annotations
 
 from support.emulator_api import EmulatorApi, build_item, deployment_item
-from support.reference import reference_json
-
-FIXTURES = "jenkins-plugin-fixtures/"
+from support.reference import jira_answer
 
 
 def test_accepted_build_matches_the_plugin_fixture(api: EmulatorApi) -> None:
-    expected = reference_json(FIXTURES + "accepted_builds.json")
+    expected = jira_answer("accepted_builds")
     response = api.submit("builds", build_item(35, pipeline="Test Pipeline Build", keys=("ABC-35",)))
     assert response.status_code == 202
     assert response.json() == expected
 
 
 def test_build_without_url_matches_the_plugin_fixture(api: EmulatorApi) -> None:
-    expected = reference_json(FIXTURES + "rejected_builds_invalid_url.json")
+    expected = jira_answer("rejected_builds_invalid_url")
     item = build_item(36, pipeline="Test Pipeline Build")
     del item["url"]
     assert api.submit("builds", item).json() == expected
 
 
 def test_build_with_unknown_keys_matches_the_plugin_fixture(api: EmulatorApi) -> None:
-    expected = reference_json(FIXTURES + "rejected_builds_unknown_issue_keys.json")
+    expected = jira_answer("rejected_builds_unknown_issue_keys")
     item = build_item(36, pipeline="Test Pipeline Build", keys=("TEST-110",))
     assert api.submit("builds", item).json() == expected
 
 
 def test_unauthorized_matches_the_plugin_fixture(api: EmulatorApi) -> None:
-    expected = reference_json(FIXTURES + "unauthorized_response.json")
+    expected = jira_answer("unauthorized_response")
     response = api.call("POST", "builds", "/bulk", json={"builds": [build_item()]}, token="expired")
     assert response.status_code == 401
     assert response.json() == expected
 
 
 def test_gate_status_has_the_plugin_fixtures_shape(api: EmulatorApi) -> None:
-    expected = reference_json(FIXTURES + "gate_check_success.json")
+    expected = jira_answer("gate_check_success")
     api.emulator.gate("awaiting")
     api.submit("deployments", deployment_item(expected["deploymentSequenceNumber"],
                                               pipeline=expected["pipelineId"],

@@ -14,6 +14,7 @@ import respx
 from jira_devops.cli.app import main
 from jira_devops.jira.client import DevOpsClient
 from jira_devops.jira.connection import Connection
+from support.cli import is_ci_variable
 from support.gate_fakes import API, CLOUD_ID, FakeClock
 
 
@@ -33,10 +34,12 @@ def jira() -> Iterator[respx.MockRouter]:
 
 
 @pytest.fixture
-def client(jira: respx.MockRouter) -> Iterator[DevOpsClient]:
-    """A real DevOpsClient talking to the mocked Jira (no token cache on disk)."""
+def client(jira: respx.MockRouter, clock: FakeClock) -> Iterator[DevOpsClient]:
+    """A real DevOpsClient talking to the mocked Jira (no token cache on disk) whose retries wait on
+    ``clock`` (recorded in ``clock.sleeps``), like the waiting loop in the tests."""
     connection = Connection(api_url=API, site_url=None, cloud_id=CLOUD_ID, client_id="client",
-                            client_secret="secret-value", timeout=5.0, use_token_cache=False)
+                            client_secret="secret-value", timeout=5.0, use_token_cache=False,
+                            retry_sleep=clock.sleep)
     with DevOpsClient.open(connection) as opened:
         yield opened
 
@@ -55,7 +58,7 @@ def run_main(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
              capsys: pytest.CaptureFixture[str]) -> Callable[..., MainResult]:
     """Run ``jira_devops.cli.app.main`` in a clean environment (no CI, no Jira variables) in ``tmp_path``."""
     for name in list(os.environ):
-        if name.startswith(("JIRA_", "GITHUB_", "CI", "JENKINS", "BUILD_", "GIT_")):
+        if is_ci_variable(name):
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("JIRA_CLIENT_ID", "client")

@@ -12,11 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from jira_devops.cli.commands import COMMAND_MODULES
 from support.cli import run_cli
-
-pytestmark = pytest.mark.skipif("jira_devops.cli.commands.keys" not in COMMAND_MODULES,
-                                reason="needs the keys command")
 
 MARKER = "refs/jira-devops/deploys/production"
 DEPLOY_FLAGS = ("--environment", "production", "--deployment-number", "5", "--pipeline-id", "acme/api",

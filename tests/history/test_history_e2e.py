@@ -7,11 +7,9 @@ from typing import Any
 
 import pytest
 
-from jira_devops.cli.commands import COMMAND_MODULES
 from support.cli import run_cli
 
 pytestmark = pytest.mark.e2e
-needs_keys = pytest.mark.skipif("jira_devops.cli.commands.keys" not in COMMAND_MODULES, reason="needs the keys engine")
 
 MARKER = "refs/jira-devops/deploys/production"
 
@@ -36,7 +34,6 @@ def keys_of(deployment: dict[str, Any]) -> list[str]:
             if association["associationType"] == "issueIdOrKeys" for value in association["values"]]
 
 
-@needs_keys
 def test_first_then_second_deploy_carries_exactly_the_commits_in_between(emulator, origin, tmp_path: Path) -> None:
     first = origin.commit("ABC-1 first feature")
     done = deploy(emulator, tmp_path, origin.clone("runner1", depth=1), 1)
@@ -56,7 +53,6 @@ def test_first_then_second_deploy_carries_exactly_the_commits_in_between(emulato
     assert origin.remote_ref(MARKER) == shipped[-1]
 
 
-@needs_keys
 def test_push_refused_warns_and_the_deployment_is_still_reported(emulator, origin, tmp_path: Path) -> None:
     origin.commit("ABC-4 change")
     origin.reject_pushes()
@@ -70,7 +66,6 @@ def test_push_refused_warns_and_the_deployment_is_still_reported(emulator, origi
     assert origin.remote_ref(MARKER) is None
 
 
-@needs_keys
 def test_rollback_reports_rolled_back_with_the_rolled_back_keys(emulator, origin, tmp_path: Path) -> None:
     good = origin.commit("ABC-5 good")
     origin.commit("ABC-6 bad")
@@ -88,7 +83,6 @@ def test_rollback_reports_rolled_back_with_the_rolled_back_keys(emulator, origin
     assert origin.remote_ref(MARKER) == good
 
 
-@needs_keys
 def test_force_pushed_history_warns_and_reports_what_is_new(emulator, origin, tmp_path: Path) -> None:
     kept = origin.commit("ABC-7 kept")
     origin.commit("ABC-8 first try")

@@ -10,7 +10,14 @@
 
 import groovy.json.JsonOutput
 import groovy.json.JsonSlurperClassic
+import org.codehaus.groovy.ast.CodeVisitorSupport
+import org.codehaus.groovy.ast.expr.ConstantExpression
+import org.codehaus.groovy.ast.expr.MapEntryExpression
+import org.codehaus.groovy.ast.expr.MapExpression
+import org.codehaus.groovy.ast.expr.MethodCallExpression
+import org.codehaus.groovy.control.CompilationUnit
 import org.codehaus.groovy.control.CompilerConfiguration
+import org.codehaus.groovy.control.Phases
 import org.codehaus.groovy.control.customizers.ImportCustomizer
 
 /** What `error` and a failing `sh` throw in Jenkins (hudson.AbortException). */
@@ -35,12 +42,19 @@ class CurrentBuild {
     int number = 1
     String description = null
     String displayName = null
+    RawBuild rawBuild = new RawBuild()
     void setResult(String value) {
         result = value
         if (ORDER.indexOf(value) > ORDER.indexOf(currentResult)) {
             currentResult = value
         }
     }
+}
+
+/** The run behind currentBuild.rawBuild, as far as the library reads it: its actions (Run.getAction). */
+class RawBuild {
+    List actions = []
+    Object getAction(Class type) { return actions.find { type.isInstance(it) } }
 }
 
 /** One scenario's world: environment frames, credentials, the record of calls and the log. */
@@ -55,6 +69,15 @@ class PipelineRun {
     CurrentBuild currentBuild = new CurrentBuild()
     Map scripts = [:]
     String emulatorUrl
+    boolean windows = false
+    Class testResultActionClass
+
+    /** What the junit step attaches to the run (hudson.tasks.junit.TestResultAction). */
+    Object testResultAction(int total, int failed, int skipped) {
+        return testResultActionClass.newInstance(total, failed, skipped)
+    }
+    String nodeWorkspace
+    Map pluginSteps = [:]
 
     Object emulatorCall(String method, String path, Object body = null) {
         HttpURLConnection connection = (HttpURLConnection) new URL(emulatorUrl + path).openConnection()
@@ -120,7 +143,31 @@ abstract class PipelineScript extends Script {
         throw new AbortException(String.valueOf(message))
     }
 
-    boolean isUnix() { return true }
+    boolean isUnix() {
+        pipelineRun.calls << [step: 'isUnix']
+        return !pipelineRun.windows
+    }
+
+    void unstable(Object message) {
+        pipelineRun.calls << [step: 'unstable', message: String.valueOf(message)]
+        pipelineRun.print("WARNING: ${message}")
+        pipelineRun.currentBuild.result = 'UNSTABLE'
+    }
+
+    /** node(label): an agent with the scenario's node workspace (the job's workspace unless set). */
+    Object node(String label, Closure body) {
+        pipelineRun.calls << [step: 'node', label: label]
+        String workspace = pipelineRun.nodeWorkspace ?: pipelineRun.workspace
+        return inFrame([WORKSPACE: workspace, NODE_NAME: label], body)
+    }
+
+    void writeFile(Map args) {
+        pipelineRun.calls << [step: 'writeFile', file: args.file]
+        File file = new File(args.file.toString())
+        file = file.absolute ? file : new File(pipelineRun.environment()['WORKSPACE'] ?: pipelineRun.workspace, args.file)
+        file.parentFile.mkdirs()  // as FilePath.write does
+        file.setText(args.text.toString(), args.encoding ?: 'UTF-8')
+    }
 
     Object sh(String script) { return sh([script: script]) }
 
@@ -140,11 +187,14 @@ abstract class PipelineScript extends Script {
         File stderrFile = File.createTempFile('stderr', '.txt', tmp)
         builder.redirectOutput(stdoutFile)
         builder.redirectError(stderrFile)
+        long started = System.currentTimeMillis()
         int status = builder.start().waitFor()
+        long millis = System.currentTimeMillis() - started
         String stdout = stdoutFile.text
         String stderr = stderrFile.text
         [file, stdoutFile, stderrFile].each { it.delete() }
-        Map record = [step: 'sh', script: script, label: args.label, returnStdout: args.returnStdout ?: false,
+        Map record = [step: 'sh', script: script, label: args.label, millis: millis,
+                      returnStdout: args.returnStdout ?: false,
                       returnStatus: args.returnStatus ?: false, status: status, stdout: stdout, stderr: stderr,
                       env: new LinkedHashMap(pipelineRun.frames.inject([:]) { acc, frame -> acc + frame })]
         pipelineRun.calls << record
@@ -224,8 +274,8 @@ abstract class PipelineScript extends Script {
         return (file.absolute ? file : new File(pipelineRun.workspace, path)).exists()
     }
 
-    void sleep(Object ignored) {
-        pipelineRun.calls << [step: 'sleep']
+    void sleep(Object args) {
+        pipelineRun.calls << [step: 'sleep', args: args instanceof Map ? args : [time: args]]
     }
 
     void waitUntil(Closure body) { waitUntil([:], body) }
@@ -241,14 +291,32 @@ abstract class PipelineScript extends Script {
 
     Object timeout(Map args, Closure body) { return body.call() }
 
+    /** Declarative's script { } block: plain pipeline code. */
+    Object script(Closure body) { return body.call() }
+
     void pipeline(Closure body) {
         Declarative model = new Declarative(this)
         Declarative.collect(body, model)
         model.run()
     }
 
+    /** junit: reads the JUnit XML files and attaches their counts to the run, as the junit step does. */
     void junit(Object args) {
         pipelineRun.calls << [step: 'junit', args: args]
+        String pattern = args instanceof Map ? args.testResults : args
+        File workspace = new File(pipelineRun.environment()['WORKSPACE'] ?: pipelineRun.workspace)
+        java.nio.file.PathMatcher matcher = java.nio.file.FileSystems.default.getPathMatcher("glob:${pattern}")
+        int total = 0, failed = 0, skipped = 0
+        workspace.eachFileRecurse(groovy.io.FileType.FILES) { File file ->
+            if (matcher.matches(workspace.toPath().relativize(file.toPath()))) {
+                new XmlSlurper().parse(file).'**'.findAll { it.name() == 'testcase' }.each { testcase ->
+                    total++
+                    failed += testcase.failure.size() + testcase.error.size() > 0 ? 1 : 0
+                    skipped += testcase.skipped.size() > 0 ? 1 : 0
+                }
+            }
+        }
+        pipelineRun.currentBuild.rawBuild.actions << pipelineRun.testResultAction(total, failed, skipped)
     }
 
     /** Not a pipeline step: lets a scenario change the emulator between steps (e.g. decide a gate). */
@@ -275,8 +343,10 @@ class Declarative {
         return [:]
     }
 
-    void agent(Object ignored) {}
+    String agent = 'any'
+    void agent(Object which) { agent = which.toString() }
     Object getAny() { return 'any' }
+    Object getNone() { return 'none' }
     void options(Closure ignored) {}
     void environment(Closure body) { collect(body, new Assignments(environment)) }
     void post(Closure body) { collect(body, new Conditions(post)) }
@@ -290,7 +360,11 @@ class Declarative {
 
     void run() {
         PipelineRun run = script.pipelineRun
-        run.frames << environment.collectEntries { k, v -> [(k): v.toString()] }
+        Map frame = environment.collectEntries { k, v -> [(k): v.toString()] }
+        if (agent == 'none') {
+            frame.WORKSPACE = ''  // agent none: the stages and the pipeline's post run on no node
+        }
+        run.frames << frame
         boolean failed = false
         for (Map stage in stages) {
             String branch = run.environment()['BRANCH_NAME']
@@ -367,6 +441,90 @@ class StageBuilder {
     void branch(String pattern) { stage.when = pattern }
 }
 
+/**
+ * The declarative validator's step check, as pipeline-model-definition's ModelValidatorImpl does it while
+ * other plugins' steps are installed: a call inside pipeline { } whose name is a step's function name
+ * (DescriptorLookupCache.lookupStepFirstThenFunction: StepDescriptor.all() first, so a library's global
+ * variable of the same name is never consulted) has its named arguments checked against that step's
+ * parameters, then its required (constructor) parameters; script { } blocks are only parsed.
+ */
+class DeclarativeStepCheck extends CodeVisitorSupport {
+    final Map steps
+    final List errors = []
+    int depth = 0
+
+    DeclarativeStepCheck(Map steps) { this.steps = steps }
+
+    static List check(String source, Map steps) {
+        CompilationUnit unit = new CompilationUnit()
+        unit.addSource('WorkflowScript', source)
+        unit.compile(Phases.CONVERSION)
+        DeclarativeStepCheck visitor = new DeclarativeStepCheck(steps)
+        unit.AST.modules.each { it.statementBlock.visit(visitor) }
+        return visitor.errors
+    }
+
+    void visitMethodCallExpression(MethodCallExpression call) {
+        String name = call.methodAsString
+        if (depth > 0 && name == 'script') {
+            return
+        }
+        if (name == 'pipeline') {
+            depth++
+            super.visitMethodCallExpression(call)
+            depth--
+            return
+        }
+        if (depth > 0 && steps.containsKey(name)) {
+            validate(call, steps[name] as Map)
+        }
+        super.visitMethodCallExpression(call)
+    }
+
+    private void validate(MethodCallExpression call, Map step) {
+        List keys = []
+        call.arguments.visit(new CodeVisitorSupport() {
+            void visitMapExpression(MapExpression map) {
+                map.mapEntryExpressions.each { MapEntryExpression entry ->
+                    keys << [name: ((ConstantExpression) entry.keyExpression).text, line: entry.lineNumber,
+                             column: entry.columnNumber]
+                }
+            }
+        })
+        boolean valid = true
+        keys.each { Map key ->
+            if (!(key.name in step.parameters)) {
+                String nearest = step.parameters.min { distance(key.name, it) }
+                error(key.line, key.column, "Invalid parameter \"${key.name}\", did you mean \"${nearest}\"?")
+                valid = false
+            }
+        }
+        if (valid) {
+            step.required.findAll { !(it in keys*.name) }.each {
+                error(call.lineNumber, call.columnNumber, "Missing required parameter: \"${it}\"")
+            }
+        }
+    }
+
+    private void error(int line, int column, String message) {
+        errors << "WorkflowScript: ${line}: ${message} @ line ${line}, column ${column}.".toString()
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = (0..b.length()) as int[]
+        for (int i = 1; i <= a.length(); i++) {
+            int[] current = new int[b.length() + 1]
+            current[0] = i
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost)
+            }
+            previous = current
+        }
+        return previous[b.length()]
+    }
+}
+
 /** Plain JSON values for the record. */
 Object jsonSafe(Object value) {
     if (value == null || value instanceof Number || value instanceof Boolean || value instanceof String) {
@@ -398,6 +556,20 @@ stubs.parseClass('''package org.jenkinsci.plugins.workflow.libs
 @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
 @interface Library { String[] value() }
 ''')
+// Jenkins core's test result action (what jiraSendBuildInfo reads) and the junit plugin's subclass.
+stubs.parseClass('''package hudson.tasks.test
+abstract class AbstractTestResultAction {
+    abstract int getTotalCount()
+    abstract int getFailCount()
+    int getSkipCount() { return 0 }
+}
+''')
+Class testResultActionClass = stubs.parseClass('''package hudson.tasks.junit
+class TestResultAction extends hudson.tasks.test.AbstractTestResultAction {
+    final int totalCount, failCount, skipCount
+    TestResultAction(int total, int failed, int skipped) { totalCount = total; failCount = failed; skipCount = skipped }
+}
+''')
 CompilerConfiguration configuration = new CompilerConfiguration()
 configuration.scriptBaseClass = PipelineScript.name
 ImportCustomizer imports = new ImportCustomizer()
@@ -414,6 +586,14 @@ input.scenarios.each { Map scenario ->
     PipelineRun run = new PipelineRun(libraryDir: libraryDir, workspace: scenario.workspace,
                                       credentials: scenario.credentials ?: [:], emulatorUrl: scenario.emulator)
     run.baseEnv.putAll(scenario.env ?: [:])
+    run.testResultActionClass = testResultActionClass
+    run.windows = scenario.windows ?: false
+    run.nodeWorkspace = scenario.nodeWorkspace
+    run.pluginSteps = scenario.pluginSteps ?: [:]
+    if (scenario.testResults) {
+        Map counts = scenario.testResults
+        run.currentBuild.rawBuild.actions << run.testResultAction(counts.total, counts.failed, counts.skipped ?: 0)
+    }
     run.currentBuild.currentResult = scenario.currentResult ?: 'SUCCESS'
     run.currentBuild.number = (scenario.env?.BUILD_NUMBER ?: '1') as int
     Binding binding = new Binding()
@@ -430,7 +610,12 @@ input.scenarios.each { Map scenario ->
     }
     Map record = [name: scenario.name]
     long started = System.currentTimeMillis()
-    try {
+    List compileErrors = run.pluginSteps ? DeclarativeStepCheck.check(scenario.script, run.pluginSteps) : []
+    if (compileErrors) {
+        // Jenkins stops here: "startup failed", nothing of the pipeline runs.
+        record.error = 'startup failed:\n' + compileErrors.join('\n')
+        record.errorType = 'compilation'
+    } else try {
         Script body = (Script) loader.parseClass(scenario.script, "Scenario_${results.size()}.groovy").newInstance()
         body.binding = binding
         record.returned = jsonSafe(body.run())

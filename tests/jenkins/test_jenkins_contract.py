@@ -9,10 +9,14 @@ import pytest
 
 from jira_devops._version import __version__
 from jira_devops.settings import OPTIONS
-from support.jenkins_library import LIBRARY, PARAMETERS_FILE, parameter_table, rendered_table
+from support.jenkins_library import LIBRARY, PARAMETERS_FILE, jenkins_lock, parameter_table, rendered_table
 
 VARS = LIBRARY / "vars"
-STEPS = ("jiraSendBuildInfo", "jiraSendDeploymentInfo", "jiraSendDevelopmentInfo", "checkGatingStatus", "jiraDevops")
+# Each step under Atlassian's plugin's name runs the library's own, non-colliding step.
+ALIASES = {"jiraSendBuildInfo": "jiraDevopsSendBuildInfo",
+           "jiraSendDeploymentInfo": "jiraDevopsSendDeploymentInfo",
+           "checkGatingStatus": "jiraDevopsCheckGatingStatus"}
+STEPS = (*ALIASES, *ALIASES.values(), "jiraSendDevelopmentInfo", "jiraDevops")
 
 # The parameters of Atlassian's plugin steps (1.4.x and later), which the drop-in steps must take.
 PLUGIN_PARAMETERS = {
@@ -45,8 +49,18 @@ def test_every_non_secret_setting_is_a_parameter_under_its_jenkins_name() -> Non
 
 def test_the_library_installs_the_cli_version_it_was_released_with() -> None:
     assert _table()["version"] == __version__
+    _, version, digest = jenkins_lock.split_lock(jenkins_lock.LOCK.read_text(encoding="utf-8"))
+    assert version == __version__
+    assert digest is not None and len(digest) == 64
     source = (VARS / "jiraDevops.groovy").read_text(encoding="utf-8")
-    assert "'jira-devops==' + table.version" in source
+    assert "REQUIREMENTS_RESOURCE = 'jira-devops/requirements.txt'" in source
+    assert "--require-hashes" in source
+
+
+@pytest.mark.parametrize(("alias", "step"), list(ALIASES.items()))
+def test_the_plugins_names_run_the_librarys_own_steps(alias: str, step: str) -> None:
+    source = (VARS / f"{alias}.groovy").read_text(encoding="utf-8")
+    assert re.search(rf"return {step}\.\w+\('{alias}', params\)", source), source
 
 
 @pytest.mark.parametrize(("step", "command"), list(PLUGIN_PARAMETERS))
@@ -55,22 +69,23 @@ def test_drop_in_steps_take_the_plugins_parameters(step: str, command: str) -> N
     groups = set(table["commands"][command])
     for name in PLUGIN_PARAMETERS[(step, command)]:
         assert groups & set(table["parameters"][name]["groups"]), f"{step}: {name} does not reach {command}"
-    assert f"'{command}'" in (VARS / f"{step}.groovy").read_text(encoding="utf-8")
+    assert f"'{command}'" in (VARS / f"{ALIASES[step]}.groovy").read_text(encoding="utf-8")
 
 
 def test_the_plugins_legacy_names_are_translated() -> None:
-    source = (VARS / "jiraSendDeploymentInfo.groovy").read_text(encoding="utf-8")
+    source = (VARS / "jiraDevopsSendDeploymentInfo.groovy").read_text(encoding="utf-8")
     assert "[environmentName: 'environment', enableGate: 'enableGating']" in source
 
 
 def test_the_steps_own_names_never_collide_with_settings() -> None:
     source = (VARS / "jiraDevops.groovy").read_text(encoding="utf-8")
-    step_parameters = re.search(r"STEP_PARAMETERS = \[(.*?)\]", source)
+    step_parameters = re.search(r"STEP_PARAMETERS = \[(.*?)\]", source, re.DOTALL)
     assert step_parameters is not None
     own = set(re.findall(r"'(\w+)'", step_parameters.group(1)))
-    assert own == {"command", "args", "credentialsId", "githubCredentialsId", "cliPackage"}
+    assert own == {"command", "args", "credentialsId", "githubCredentialsId", "cliPath", "nodeLabel"}
     assert not own & {option.jenkins_parameter for option in OPTIONS}
-    own_variables = set(re.findall(r"JIRA_DEVOPS_STEP_\w+|JIRA_DEVOPS_CREDENTIALS_ID", source))
+    own_variables = set(re.findall(r"JIRA_DEVOPS_STEP_\w+|JIRA_DEVOPS_CREDENTIALS_ID|JIRA_DEVOPS_INSTALL_DIR|"
+                                   r"JIRA_DEVOPS_PYTHON", source))
     assert own_variables
     assert not own_variables & {option.env_var for option in OPTIONS}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from support.jenkins_library import ROOT
-from support.jenkins_pipeline import Outcome, ScenarioBook
+from support.jenkins_pipeline import PLUGIN_STEPS, Outcome, ScenarioBook
 
 BOOK = ScenarioBook(emulator=True)
 JENKINSFILE = (ROOT / "examples" / "jenkins" / "Jenkinsfile").read_text(encoding="utf-8")
@@ -44,10 +44,22 @@ def test_on_main_the_build_and_both_deployments_reach_jira(outcome: Outcome) -> 
     environments = {d["environment"]["id"]: d for d in outcome.emulator_state["deployments"]}
     assert environments["staging"]["state"] == "successful"
     assert environments["production"]["state"] == "successful"
+    # The update after the gate still names the service: Jira keeps the change management link.
+    services = [a["values"] for a in environments["production"]["associations"]
+                if a["associationType"] == "serviceIdOrKeys"]
+    assert services == [["b:YXJpOmNsb3VkOmdyYXBoOjpzZXJ2aWNl"]]
     assert outcome.emulator_requests is not None
     assert any("gating-status" in request["path"] and "/production/" in request["path"]
                for request in outcome.emulator_requests)
-    assert "jiraSendDeploymentInfo: gate: allowed" in outcome.log
+    assert "jiraDevopsSendDeploymentInfo: gate: allowed" in outcome.log
+
+
+@BOOK.scenario(JENKINSFILE, branch="main", files=PROJECT, setup=_gate("allowed"), plugin_steps=PLUGIN_STEPS)
+def test_the_example_compiles_and_reports_while_atlassians_plugin_is_installed(outcome: Outcome) -> None:
+    assert outcome.error is None, outcome.error
+    assert outcome.build_result == "SUCCESS"
+    assert outcome.emulator_state is not None
+    assert len(outcome.emulator_state["deployments"]) == 2
 
 
 @BOOK.scenario(JENKINSFILE, branch="main", files=PROJECT, setup=_gate("prevented"))

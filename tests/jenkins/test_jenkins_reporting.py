@@ -112,8 +112,9 @@ def test_a_deployment_reaches_jira_with_its_environment(outcome: Outcome) -> Non
     assert outcome.returned["accepted"][0]["environmentId"] == "prod-eu"
 
 
-GATED = ("site: 'acme', credentialsId: 'jira-oauth', environmentName: 'production', enableGating: true, "
-         "serviceIds: ['svc-1'], gatePoll: '1s'")
+GATED_DEPLOYMENT = ("site: 'acme', credentialsId: 'jira-oauth', environmentName: 'production', enableGating: true, "
+                    "serviceIds: ['svc-1']")
+GATED = f"{GATED_DEPLOYMENT}, gatePoll: '1s'"
 
 
 @BOOK.scenario(f"""
@@ -166,13 +167,67 @@ def test_check_gating_status_answers_false_until_the_gate_allows(outcome: Outcom
     assert outcome.returned["checks"] == 3
 
 
-@BOOK.scenario("return checkGatingStatus(site: 'acme', credentialsId: 'jira-oauth', environmentId: 'production')",
-               setup=[{"method": "POST", "path": "/_emulator/gates", "body": {"decision": "allowed"}}])
-def test_check_gating_status_never_says_yes_without_a_gate(outcome: Outcome) -> None:
-    # No gated deployment was sent in this run: Jira knows no gate, so the answer is "not yet".
-    assert outcome.error is None
-    assert outcome.returned is False
-    assert "checkGatingStatus: " in outcome.log
+@BOOK.scenario("""
+    int checks = 0
+    waitUntil {
+        checks++
+        return checkGatingStatus(site: 'acme', credentialsId: 'jira-oauth', environmentId: 'production')
+    }
+    return checks
+""", setup=[{"method": "POST", "path": "/_emulator/gates", "body": {"decision": "allowed"}}])
+def test_check_gating_status_on_an_unknown_deployment_fails_as_the_plugin_does(outcome: Outcome) -> None:
+    # No gated deployment was sent in this run: Jira knows no gate. The plugin throws here, so a waitUntil
+    # loop ends at once instead of spinning until its timeout; never a yes.
+    assert outcome.returned is None
+    assert outcome.error is not None
+    assert outcome.error.startswith("checkGatingStatus: Jira knows no gate for this deployment (was it sent with "
+                                    "enableGating: true, to this environmentId?)")
+    assert len(outcome.steps("sh")) == 1
+
+
+@BOOK.scenario("""
+    return [soft: checkGatingStatus(site: 'acme', credentialsId: 'jira-oauth', environmentId: 'production',
+                                    apiUrl: 'http://127.0.0.1:9/', timeout: '1s'),
+            hard: checkGatingStatus(site: 'acme', credentialsId: 'jira-oauth', environmentId: 'production',
+                                    apiUrl: 'http://127.0.0.1:9/', timeout: '1s', failOnError: true)]
+""")
+def test_check_gating_status_takes_fail_on_error(outcome: Outcome) -> None:
+    # Jira unreachable: "not decided yet" by default; with failOnError: true the build fails.
+    assert outcome.returned is None
+    assert outcome.error is not None
+    assert outcome.error.startswith("checkGatingStatus: the gate could not be checked: ")
+    assert "does not apply" not in outcome.log
+    assert "the gate is treated as not decided yet" in outcome.log
+
+
+@BOOK.scenario(f"""
+    Map sent = jiraDevopsSendDeploymentInfo({GATED_DEPLOYMENT}, gatePoll: '45s', gateTimeout: '1h')
+    return sent
+""", setup=[{"method": "POST", "path": "/_emulator/gates",
+              "body": {"decision": "allowed", "unknown_polls": 2, "awaiting_polls": 2}}])
+def test_a_long_gate_wait_sleeps_in_the_pipeline_between_short_checks(outcome: Outcome) -> None:
+    # Jira first does not know the gate (404), then awaits, then allows: the step keeps looking.
+    assert outcome.error is None, outcome.log
+    assert outcome.returned["gateStatus"] == "allowed"
+    assert outcome.returned["ok"] is True
+    sleeps = [call["args"] for call in outcome.steps("sleep")]
+    assert sleeps and all(args == {"time": 45, "unit": "SECONDS"} for args in sleeps)
+    commands = [call["env"]["JIRA_DEVOPS_STEP_COMMAND"] for call in outcome.steps("sh")]
+    assert commands == ["report-deploy"] + ["gate-status"] * len(sleeps)
+    assert outcome.steps("sh")[0]["env"]["JIRA_DEVOPS_GATE_TIMEOUT"] == "0s"  # no wait inside sh
+    assert all(call["millis"] < 60_000 for call in outcome.steps("sh"))
+    assert outcome.emulator_state is not None
+    [deployment] = outcome.emulator_state["deployments"]
+    assert deployment["state"] == "pending"
+
+
+@BOOK.scenario(f"""
+    jiraSendDeploymentInfo({GATED_DEPLOYMENT}, gatePoll: '10m', gateTimeout: '25m')
+""", setup=[{"method": "POST", "path": "/_emulator/gates", "body": {"decision": "awaiting"}}])
+def test_a_gate_wait_ends_at_its_timeout(outcome: Outcome) -> None:
+    assert outcome.error is not None
+    assert outcome.error.startswith("jiraSendDeploymentInfo: the deployment gate did not allow this deployment")
+    assert [call["args"]["time"] for call in outcome.steps("sleep")] == [600, 600, 300]
 
 
 @BOOK.scenario(f"""

@@ -176,10 +176,15 @@ def test_a_github_token_is_bound_from_its_own_credential(outcome: Outcome) -> No
 
 
 @BOOK.scenario("return jiraSendBuildInfo(credentialsId: 'no-such-credential', dryRun: true)")
-def test_a_missing_credential_is_reported_and_the_build_goes_on(outcome: Outcome) -> None:
+def test_an_unknown_credential_turns_the_build_unstable_with_the_fix(outcome: Outcome) -> None:
     assert outcome.error is None
-    assert outcome.returned["ok"] is False
-    assert "no-such-credential" in outcome.returned["message"]
+    assert outcome.build_result == "UNSTABLE"
+    assert outcome.returned["cannotRun"] is True
+    [line] = [call["message"] for call in outcome.steps("unstable")]
+    assert line == ("jiraSendBuildInfo: cannot report: the credential could not be bound (Could not find credentials "
+                    "entry with ID 'no-such-credential'): add it under Manage Jenkins > Credentials (username = "
+                    "client ID, password = client secret), or pass the right credentialsId")
+    assert outcome.steps("sh") == []
 
 
 HOSTILE = """$(touch pwned) `touch pwned2` ; touch pwned3 'single' "double" \\\\ $HOME"""
@@ -194,7 +199,7 @@ def test_values_reach_the_cli_verbatim_and_are_never_run_by_the_shell(outcome: O
     expected = HOSTILE.replace("\\\\", "\\")
     assert build["description"] == expected
     assert build["label"] == expected
-    workspace = Path(outcome.steps("sh")[0]["env"]["JIRA_DEVOPS_STEP_TMP"]).parent.parent
+    workspace = Path(outcome.steps("sh")[0]["env"]["JIRA_DEVOPS_STEP_REQUIREMENTS"]).parent.parent.parent
     assert not list(workspace.parent.glob("**/pwned*"))
 
 
@@ -224,10 +229,89 @@ def test_the_step_prints_a_summary_of_the_keys(outcome: Outcome) -> None:
     assert "warning" not in outcome.log  # the CLI on PATH is the library's version
 
 
+# --- outside a node ------------------------------------------------------------------------------------
+
 @BOOK.scenario("return jiraSendBuildInfo(dryRun: true)", env={"WORKSPACE": ""})
-def test_outside_a_node_the_step_says_so(outcome: Outcome) -> None:
+def test_outside_a_node_the_step_shows_the_fix_and_the_build_turns_unstable(outcome: Outcome) -> None:
     assert outcome.returned["ok"] is False
-    assert outcome.returned["message"] == "run this step inside a node (it needs a workspace)"
+    assert outcome.build_result == "UNSTABLE"
+    assert outcome.steps("unstable")[0]["message"] == (
+        "jiraSendBuildInfo: cannot report: jiraSendBuildInfo runs jira-devops on an agent and was called outside "
+        "one: pass nodeLabel: 'linux' (a label of your Unix agents), or call it inside node('linux') { }")
+    assert outcome.steps("sh") == []
+
+
+@BOOK.scenario("return jiraDevopsSendBuildInfo(dryRun: true, nodeLabel: 'linux')", env={"WORKSPACE": ""})
+def test_outside_a_node_node_label_acquires_one(outcome: Outcome) -> None:
+    assert outcome.returned["ok"] is True, outcome.log
+    assert outcome.steps("node") == [{"step": "node", "label": "linux"}]
+    assert "ABC-12" in outcome.returned["issueKeys"]
+    assert outcome.build_result is None
+
+
+@BOOK.scenario("return checkGatingStatus(environmentId: 'production')", env={"WORKSPACE": ""})
+def test_a_gate_check_outside_a_node_fails_fast_with_the_fix(outcome: Outcome) -> None:
+    assert outcome.error == (
+        "checkGatingStatus: cannot check the gate: checkGatingStatus runs jira-devops on an agent and was called "
+        "outside one: pass nodeLabel: 'linux' (a label of your Unix agents), or call it inside node('linux') { }")
+    assert outcome.steps("sh") == []
+
+
+@BOOK.scenario("return jiraSendBuildInfo(dryRun: true, nodeLabel: 'linux')")
+def test_inside_a_node_node_label_changes_nothing(outcome: Outcome) -> None:
+    assert outcome.returned["ok"] is True
+    assert outcome.steps("node") == []
+
+
+# --- test results ---------------------------------------------------------------------------------------
+
+@BOOK.scenario("return jiraSendBuildInfo(dryRun: true)", test_results={"total": 7, "failed": 2, "skipped": 1})
+def test_the_builds_own_test_results_are_sent_without_a_parameter(outcome: Outcome) -> None:
+    assert _build(outcome)["testInfo"] == {"totalNumber": 7, "numberPassed": 4, "numberFailed": 2,
+                                           "numberSkipped": 1}
+
+
+@BOOK.scenario("""
+    junit 'reports/*.xml'
+    return jiraDevopsSendBuildInfo(dryRun: true)
+""", files={"reports/unit.xml": '<testsuite name="u"><testcase name="a"/><testcase name="b"><failure/></testcase>'
+                                '<testcase name="c"><error/></testcase><testcase name="d"><skipped/></testcase>'
+                                '</testsuite>'})
+def test_what_the_junit_step_recorded_is_sent(outcome: Outcome) -> None:
+    assert _build(outcome)["testInfo"] == {"totalNumber": 4, "numberPassed": 1, "numberFailed": 2,
+                                           "numberSkipped": 1}
+
+
+@BOOK.scenario("return jiraSendBuildInfo(dryRun: true, junit: 'reports/*.xml')",
+               files={"reports/unit.xml": '<testsuite name="u"><testcase name="a"/><testcase name="b"/>'
+                                          '<testcase name="c"/></testsuite>'},
+               test_results={"total": 9, "failed": 9, "skipped": 0})
+def test_the_junit_parameter_still_wins(outcome: Outcome) -> None:
+    assert _build(outcome)["testInfo"]["totalNumber"] == 3
+    assert "JIRA_DEVOPS_TESTS_TOTAL" not in outcome.sh_environment
+
+
+@BOOK.scenario("return jiraSendBuildInfo(dryRun: true)")
+def test_without_test_results_no_test_info_is_sent(outcome: Outcome) -> None:
+    assert "testInfo" not in _build(outcome)
+
+
+# --- plugin parity: a deployment's issueKeys are exactly those keys ---------------------------------------
+
+@BOOK.scenario("""
+    return [exact: jiraSendDeploymentInfo(environmentName: 'staging', issueKeys: ['ABC-41'], dryRun: true),
+            added: jiraSendDeploymentInfo(environmentName: 'staging', issueKeys: ['ABC-41'], addDiscoveredKeys: true,
+                                          dryRun: true),
+            found: jiraDevopsSendDeploymentInfo(environmentName: 'staging', dryRun: true)]
+""")
+def test_a_deployments_issue_keys_are_exactly_those_given_as_in_the_plugin(outcome: Outcome) -> None:
+    def keys(name: str) -> set[str]:
+        associations = outcome.returned[name]["bodies"][0]["deployments"][0]["associations"]
+        return {key for a in associations if a["associationType"] == "issueIdOrKeys" for key in a["values"]}
+
+    assert keys("exact") == {"ABC-41"}
+    assert keys("added") == {"ABC-41", "ABC-12", "OPS-7"}
+    assert keys("found") == {"ABC-12", "OPS-7"}
 
 
 # --- development information -------------------------------------------------------------------------

@@ -16,24 +16,23 @@ from support.gitrepo import make_repo
 
 
 @pytest.fixture
-def connection(tmp_path: Path) -> Connection:
-    """A connection with a short deadline and its token cache in this test's temp dir."""
+def slept() -> list[float]:
+    """The waits between retries of the ``connection``, recorded instead of slept."""
+    return []
+
+
+@pytest.fixture
+def connection(tmp_path: Path, slept: list[float]) -> Connection:
+    """A connection with a short deadline, its token cache in this test's temp dir, and retries that record
+    their waits in ``slept`` instead of sleeping."""
     return Connection(api_url=API, site_url=None, cloud_id=None, client_id="client-1", client_secret=SECRET,
-                      timeout=5.0, use_token_cache=True, cache_dir=tmp_path / "cache")
+                      timeout=5.0, use_token_cache=True, cache_dir=tmp_path / "cache", retry_sleep=slept.append)
 
 
 @pytest.fixture
 def box(tmp_path: Path) -> Outbox:
     """An empty outbox in this test's temp dir."""
     return Outbox(tmp_path / "outbox")
-
-
-@pytest.fixture
-def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Retry waits are recorded instead of slept."""
-    waits: list[float] = []
-    monkeypatch.setattr("tenacity.nap.time.sleep", waits.append)
-    return waits
 
 
 @pytest.fixture

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from jira_devops.delivery.outbox import Destination, Outbox
 from jira_devops.errors import ExitCode
+from support.cli import run_cli
 
 HERE = Destination(api_url="http://127.0.0.1:9")
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JIRA_", "GITHUB_", "CI", "JENKINS", "BUILD_"))}
-    return subprocess.run([sys.executable, "-m", "jira_devops", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=60, check=False)
+    return run_cli(*args, cwd=cwd)
 
 
 def _body(number: int) -> dict[str, object]:

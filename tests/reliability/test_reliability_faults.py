@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,19 +149,25 @@ def test_fault_a_deployment_while_jira_is_down_is_kept_too(run: Run) -> None:
     assert run.outbox.pending()[0] == []
 
 
+def _submissions(run: Run) -> list[int]:
+    """The status of every build submission that reached Jira, in order."""
+    return [request["status"] for request in run.api_requests() if request["path"].startswith("/jira/builds")]
+
+
+# How long a retry waits (Retry-After, backoff, the --timeout deadline) is asserted with an injected sleep in
+# tests/unit/test_unit_client.py and tests/reliability/test_reliability_delivery.py; these runs of the real
+# CLI assert what reached Jira, which a loaded machine cannot change.
 def test_fault_a_short_429_storm_is_waited_out(run: Run) -> None:
     run.emulator.fault("/jira/builds", 429, count=2, retry_after=1)
-    started = time.monotonic()
     run.report(1, timeout="10")
-    assert time.monotonic() - started >= 2.0, "Retry-After was honoured"
+    assert _submissions(run) == [429, 429, 202], "retried after each 429 until Jira took it"
     _settle(run, "429 x2, Retry-After 1s", [1], expect_code=0, expect_accepted=1)
 
 
 def test_fault_a_429_storm_longer_than_the_timeout_keeps_the_report_at_once(run: Run) -> None:
     run.emulator.fault("/jira/builds", 429, count=1000, retry_after=3600)
-    started = time.monotonic()
     done = run.report(1)
-    assert time.monotonic() - started < 3.0, "no waiting for a Retry-After beyond --timeout"
+    assert _submissions(run) == [429], "a Retry-After beyond --timeout is not waited for, nor retried"
     assert "HTTP 429" in done.stderr
     _settle(run, "429 storm, Retry-After 1h", [1], expect_code=4, expect_accepted=0)
 
@@ -189,10 +193,8 @@ def test_fault_connection_resets_are_retried(run: Run) -> None:
 
 def test_fault_a_hung_jira_never_holds_the_run_past_the_timeout(run: Run) -> None:
     run.emulator.fault("/jira/builds", count=5, delay=6)
-    started = time.monotonic()
     done = run.report(1, timeout="2")
-    elapsed = time.monotonic() - started
-    assert elapsed < 2 + 2.5, f"took {elapsed:.1f}s with --timeout 2"
+    assert len(_submissions(run)) <= 1, "no second attempt once the 2s deadline has passed"
     assert "timed out" in done.stderr
     _settle(run, "answers slower than --timeout", [1], expect_code=4, expect_accepted=0)
 
@@ -246,9 +248,8 @@ def test_fault_two_flushes_at_once_send_each_report_once(run: Run) -> None:
 
     def two_flushes(run: Run) -> None:
         run.emulator.fault("/jira/builds", count=4, delay=0.2)  # slow enough for the two flushes to overlap
-        env = cli_support.clean_environment({**run.env, "JIRA_DEVOPS_TIMEOUT": "20"})
-        flushes = [subprocess.Popen([sys.executable, "-m", "jira_devops", "flush"], cwd=run.repo, env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        env = {**run.env, "JIRA_DEVOPS_TIMEOUT": "20"}
+        flushes = [cli_support.start_cli("flush", cwd=run.repo, env=env) for _ in range(2)]
         for flush in flushes:
             out, err = flush.communicate(timeout=60)
             run.outputs.extend((out, err))

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from jira_devops import _version
+from support.cli import run_cli
 from support.gitrepo import make_repo
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JIRA_", "GITHUB_", "CI"))}
-    return subprocess.run([sys.executable, "-m", "jira_devops", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return run_cli(*args, cwd=cwd)
 
 
 def test_version_is_the_package_version(tmp_path: Path) -> None:

@@ -3,11 +3,11 @@ variables), running the CLI without the machine's own CI variables, and git hist
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from support import cli
 
 SNAPSHOTS = Path(__file__).resolve().parent.parent / "ci" / "snapshots"
 
@@ -34,16 +34,9 @@ def load_snapshot(name: str, folder: Path) -> dict[str, str]:
     return environ
 
 
-_CI_PREFIXES = ("JIRA_", "GITHUB_", "CI", "JENKINS", "HUDSON", "BUILD_", "GIT_", "JOB_", "RUN_", "CHANGE_",
-                "BRANCH_", "TAG_", "GITLAB", "BITBUCKET_", "CIRCLE", "TF_BUILD", "SYSTEM_", "AGENT_",
-                "BUILDKITE", "TEAMCITY", "DRONE", "TRAVIS", "CODEBUILD_", "bamboo_")
-
-
 def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the installed CLI with the machine's CI variables removed and ``env`` added."""
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(_CI_PREFIXES)}
-    return subprocess.run([sys.executable, "-m", "jira_devops", *args], cwd=cwd, env={**clean, **env},
-                          capture_output=True, text=True, timeout=60, check=False)
+    return cli.run_cli(*args, env=env, cwd=cwd)
 
 
 def git(repo: Path, *args: str) -> str:

@@ -9,14 +9,28 @@ with ``python tests/support/jenkins_library.py``.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = ROOT / "jenkins"
 PARAMETERS_FILE = LIBRARY / "resources" / "jira-devops" / "parameters.json"
+LOCK_SCRIPT = ROOT / "scripts" / "jenkins_lock.py"
+
+
+def _load_lock_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("jenkins_lock", LOCK_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+jenkins_lock = _load_lock_script()  # scripts/jenkins_lock.py: the library's hash-locked requirements
 
 
 def parameter_table() -> dict[str, Any]:

@@ -19,12 +19,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from support.jenkins_library import LIBRARY, ROOT
+from support.jenkins_library import LIBRARY, LOCK_SCRIPT, ROOT
 
 HARNESS = ROOT / "tests" / "jenkins" / "pipeline_harness.groovy"
 CLIENT_ID = "jenkins-client"
 SECRET = "s3cret-jenkins-Value-9f27"
 GITHUB_TOKEN = "ghp_jenkinsTestToken0123456789"
+
+
+# The plugin's steps (atlassian-jira-software-cloud-plugin, JiraSendBuildInfoStep, JiraSendDeploymentInfoStep,
+# JiraCheckGatingStatusStep): @DataBoundConstructor arguments are required, @DataBoundSetter ones optional.
+PLUGIN_STEPS = {
+    "jiraSendBuildInfo": {"parameters": ["site", "branch"], "required": []},
+    "jiraSendDeploymentInfo": {
+        "parameters": ["site", "environmentId", "environmentName", "environmentType", "state", "serviceIds",
+                       "enableGating", "issueKeys"],
+        "required": ["environmentId", "environmentName", "environmentType"],
+    },
+    "checkGatingStatus": {"parameters": ["site", "environmentId"], "required": ["environmentId"]},
+}
 
 
 def java_home() -> Optional[str]:
@@ -62,6 +75,11 @@ class Scenario:
     workspace: Optional[Path] = None
     branch: Optional[str] = None  # with files: a workspace of its own, a repository on this branch
     files: Optional[dict[str, str]] = None  # files to write there (made executable when they start with #!)
+    python: Optional[str] = None  # with tools: the interpreter linked as the agent's python3
+    windows: bool = False  # isUnix() answers false
+    node_workspace: Optional[str] = None  # the workspace node(label) gives (default: the job's)
+    plugin_steps: Optional[dict[str, dict[str, list[str]]]] = None  # Atlassian's plugin installed: its steps
+    test_results: Optional[dict[str, int]] = None  # the run's test results (total, failed, skipped)
 
 
 @dataclass
@@ -129,8 +147,12 @@ def jenkins_environment(workspace: Path, number: int) -> dict[str, str]:
 
 def run_scenarios(scenarios: dict[str, Scenario], *, workspace: Path, tmp: Path,
                   emulator_url: Optional[str] = None, agent_env: Optional[dict[str, str]] = None,
-                  timeout: float = 300) -> dict[str, Outcome]:
-    """Run every scenario in one groovy process; outcomes by scenario name."""
+                  timeout: float = 300, library: Path = LIBRARY,
+                  placeholders: Optional[dict[str, str]] = None) -> dict[str, Outcome]:
+    """Run every scenario in one groovy process, with the library at ``library``; outcomes by scenario name.
+
+    In a scenario's environment, ``{workspace}`` (and each key of ``placeholders``) is replaced by its value.
+    """
     home = tmp / "home"
     home.mkdir(parents=True, exist_ok=True)
     entries = []
@@ -140,7 +162,7 @@ def run_scenarios(scenarios: dict[str, Scenario], *, workspace: Path, tmp: Path,
             space = _own_workspace(tmp / "workspaces" / name, scenario)
         path = scenario.path or f"{cli_bin_dir()}:/usr/bin:/bin"
         if scenario.tools is not None:
-            path = str(_tool_dir(tmp / "tools" / name, scenario.tools))
+            path = str(_tool_dir(tmp / "tools" / name, scenario.tools, scenario.python))
         env = {
             "PATH": path,
             "HOME": str(home),
@@ -149,7 +171,8 @@ def run_scenarios(scenarios: dict[str, Scenario], *, workspace: Path, tmp: Path,
             **jenkins_environment(space, number),
             **({"BRANCH_NAME": scenario.branch} if scenario.branch else {}),
             **(agent_env or {}),
-            **scenario.env,
+            **{key: _substitute(value, {"{workspace}": str(space), **(placeholders or {})})
+               for key, value in scenario.env.items()},
         }
         entries.append({
             "name": name,
@@ -160,13 +183,17 @@ def run_scenarios(scenarios: dict[str, Scenario], *, workspace: Path, tmp: Path,
             "credentials": default_credentials() if scenario.credentials is None else scenario.credentials,
             "emulator": emulator_url,
             "setup": scenario.setup,
+            "windows": scenario.windows,
+            "nodeWorkspace": scenario.node_workspace,
+            "pluginSteps": scenario.plugin_steps or {},
+            "testResults": scenario.test_results,
         })
     source = tmp / "scenarios.json"
     target = tmp / "results.json"
     source.write_text(json.dumps({"scenarios": entries}), encoding="utf-8")
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LANG": "C.UTF-8"}
     env["JAVA_HOME"] = java_home() or ""
-    done = subprocess.run(["groovy", str(HARNESS), str(LIBRARY), str(source), str(target)], env=env,
+    done = subprocess.run(["groovy", str(HARNESS), str(library), str(source), str(target)], env=env,
                           capture_output=True, text=True, timeout=timeout, check=False)
     if done.returncode != 0 or not target.exists():
         raise RuntimeError(f"the groovy harness failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
@@ -181,6 +208,12 @@ def run_scenarios(scenarios: dict[str, Scenario], *, workspace: Path, tmp: Path,
     return outcomes
 
 
+def _substitute(value: str, placeholders: dict[str, str]) -> str:
+    for name, replacement in placeholders.items():
+        value = value.replace(name, replacement)
+    return value
+
+
 def _own_workspace(folder: Path, scenario: Scenario) -> Path:
     make_repository(folder, branch=scenario.branch or "feature/ABC-12-login")
     for name, text in (scenario.files or {}).items():
@@ -192,14 +225,27 @@ def _own_workspace(folder: Path, scenario: Scenario) -> Path:
     return folder
 
 
-def _tool_dir(folder: Path, tools: tuple[str, ...]) -> Path:
+def _tool_dir(folder: Path, tools: tuple[str, ...], python: Optional[str] = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for tool in tools:
         found = shutil.which(tool)
         if found is None:
             raise RuntimeError(f"{tool} is not installed")
         (folder / tool).symlink_to(found)
+    if python is not None:
+        (folder / "python3").symlink_to(python)
     return folder
+
+
+# What a bare Unix agent has: a shell's usual tools and git, no jira-devops (python3 is given separately).
+BARE_AGENT_TOOLS = ("sh", "cat", "cksum", "cp", "cut", "date", "find", "head", "mkdir", "mv", "rm", "sleep",
+                    "touch", "uname", "git")
+
+
+def base_python() -> str:
+    """The interpreter the test virtual environment was made from: a python3 without jira-devops installed."""
+    base = getattr(sys, "_base_executable", None) or sys.executable
+    return str(Path(base).resolve())
 
 
 def make_repository(path: Path, branch: str = "feature/ABC-12-login",
@@ -219,11 +265,16 @@ def make_repository(path: Path, branch: str = "feature/ABC-12-login",
 
 
 class ScenarioBook:
-    """The scenarios of one test module, keyed by the test that asserts on each; run together, once."""
+    """The scenarios of one test module, keyed by the test that asserts on each; run together, once.
 
-    def __init__(self, *, emulator: bool = False) -> None:
+    ``released``: run them with the library as a release ships it (:func:`released_library`), its lock
+    holding the hash of the wheel built from this tree, rather than the checkout's ``jenkins/``.
+    """
+
+    def __init__(self, *, emulator: bool = False, released: bool = False) -> None:
         self.scenarios: dict[str, Scenario] = {}
         self.emulator = emulator
+        self.released = released
 
     def scenario(self, script: str, **fields: Any) -> Any:
         """Decorator: the test receives this scenario's :class:`Outcome` as its ``outcome`` fixture."""
@@ -233,3 +284,42 @@ class ScenarioBook:
             return test
 
         return register
+
+
+@dataclass
+class ReleasedLibrary:
+    """The library as a release ships it, and a wheelhouse standing in for the organisation's mirror."""
+
+    path: Path
+    wheelhouse: Path
+
+    @property
+    def placeholders(self) -> dict[str, str]:
+        """What ``{wheelhouse}`` in a scenario's environment stands for."""
+        return {"{wheelhouse}": str(self.wheelhouse)}
+
+
+def mirror_env(find_links: str = "{wheelhouse}") -> dict[str, str]:
+    """pip's settings of an agent whose only package source is ``find_links`` (by default the released
+    library's wheelhouse): no configuration file, no index, so nothing leaves the machine."""
+    return {"PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": find_links}
+
+
+def released_library(folder: Path) -> ReleasedLibrary:
+    """Copy the library into ``folder`` and lock it as the release does (scripts/jenkins_lock.py builds the
+    wheel from this tree and writes its hash into the copy's lock); fill a wheelhouse with that wheel and
+    the dependencies of requirements/runtime.txt for this interpreter (``pip download --require-hashes``,
+    from the package index pip is configured with)."""
+    library = folder / "jenkins"
+    shutil.copytree(LIBRARY, library)
+    wheelhouse = folder / "wheelhouse"
+    lock = library / "resources" / "jira-devops" / "requirements.txt"
+    for command in (
+        [sys.executable, str(LOCK_SCRIPT), "--output", str(lock), "--keep-wheel", str(wheelhouse)],
+        [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--require-hashes",
+         "--only-binary", ":all:", "--dest", str(wheelhouse), "-r", str(ROOT / "requirements" / "runtime.txt")],
+    ):
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command[:4])} failed:\n{done.stdout}{done.stderr}")
+    return ReleasedLibrary(path=library, wheelhouse=wheelhouse)

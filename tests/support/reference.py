@@ -1,29 +1,31 @@
-"""Find the project's reference material (Atlassian's spec and plugin fixtures) kept beside the repository."""
+"""What the reference material says, as test data kept in the repository (``tests/data/reference.json``):
+Jira's answers recorded by Atlassian's Jenkins plugin, and the request examples of Atlassian's specs.
+
+The tests need nothing beside the checkout. ``scripts/check_reference.py`` is the separate check that this
+data, and the emulator's bundled schema, still match the material in ``shared/reference``.
+"""
 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
-import pytest
-
-SPEC_NAME = "devops-api.2026-01.openapi.json"
-DEVINFO_SPEC_NAME = "devinfo-featureflags.2026-01.openapi.json"
+DATA = Path(__file__).resolve().parents[1] / "data" / "reference.json"
 
 
-def reference_dir() -> Optional[Path]:
-    """The nearest ``shared/reference`` folder above this checkout, if there is one."""
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "reference"
-        if (candidate / SPEC_NAME).is_file():
-            return candidate
-    return None
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
+    return loaded
 
 
-def reference_json(name: str) -> Any:
-    """A JSON file of the reference material; the test is skipped where the material is not beside us."""
-    folder = reference_dir()
-    if folder is None:
-        pytest.skip("the reference material (shared/reference) is not beside this checkout")
-    return json.loads((folder / name).read_text(encoding="utf-8"))
+def jira_answer(name: str) -> Any:
+    """A body Jira answered, as the plugin recorded it (``accepted_builds``, ``gate_check_success``, ...)."""
+    return json.loads(json.dumps(_data()["answers"][name]))
+
+
+def spec_example(schema: str) -> Any:
+    """The example of ``schema`` in Atlassian's spec (``SubmitBuildsRequest``, ``DevInformation``, ...)."""
+    return json.loads(json.dumps(_data()["examples"][schema]))

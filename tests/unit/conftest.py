@@ -14,10 +14,17 @@ from support.core_http import API, CLOUD_ID, SECRET, TOKEN
 
 
 @pytest.fixture
-def connection(tmp_path: Path) -> Connection:
-    """A connection whose token cache lives in this test's temp dir; the cloud ID must be looked up."""
+def slept() -> list[float]:
+    """The waits between retries of the ``connection``, recorded instead of slept."""
+    return []
+
+
+@pytest.fixture
+def connection(tmp_path: Path, slept: list[float]) -> Connection:
+    """A connection whose token cache lives in this test's temp dir (the cloud ID must be looked up) and
+    whose retries record their waits in ``slept`` instead of sleeping."""
     return Connection(api_url=API, site_url=None, cloud_id=None, client_id="client-1", client_secret=SECRET,
-                      timeout=10.0, use_token_cache=True, cache_dir=tmp_path / "cache")
+                      timeout=10.0, use_token_cache=True, cache_dir=tmp_path / "cache", retry_sleep=slept.append)
 
 
 @pytest.fixture

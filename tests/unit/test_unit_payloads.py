@@ -7,8 +7,8 @@ import time
 import pytest
 
 from jira_devops.ci.context import CiContext
+from jira_devops.environments import MAX_ID_LENGTH
 from jira_devops.errors import UsageError
-from jira_devops.jira.environments import MAX_ID_LENGTH
 from jira_devops.jira.models import MAX_ASSOCIATION_VALUES, MAX_ISSUE_KEYS, MAX_TEXT
 from jira_devops.jira.payloads import (
     GitFacts,

@@ -4,11 +4,16 @@
 a run are ``previous..HEAD``. ``GIT_BRANCH`` carries the remote's name (``origin/main``), which is
 stripped; multibranch jobs give ``BRANCH_NAME`` (``PR-12`` for a pull request, whose source branch is
 ``CHANGE_BRANCH``).
+
+``JOB_NAME`` holds each folder and job as a URL path segment, so a multibranch job for ``feature/x`` is
+``acme/api/feature%2Fx``: that stays the pipeline ID (stable, and what earlier reports used), while the name
+shown in Jira is decoded segment by segment (``acme/api/feature/x``).
 """
 
 from __future__ import annotations
 
 from typing import Optional
+from urllib.parse import unquote
 
 from jira_devops.ci.context import CiContext
 from jira_devops.ci.environ import Env
@@ -34,13 +39,20 @@ def read(env: Env) -> CiContext:
         env.note(f"GIT_PREVIOUS_SUCCESSFUL_COMMIT is this build's commit {commit[:7]} (a rebuild): "
                  "no new commits since the last successful build")
     return CiContext(
-        provider=NAME, provider_name=TITLE, pipeline_id=job, pipeline_name=job,
+        provider=NAME, provider_name=TITLE, pipeline_id=job, pipeline_name=display_name(job),
         pipeline_url=env.first("JOB_DISPLAY_URL", "JOB_URL"),
         run_url=env.first("RUN_DISPLAY_URL", "BUILD_URL"), run_number=env.number("BUILD_NUMBER"),
         branch=branch, tag=tag, commit=commit, previous_commit=previous,
         pr_number=env.get("CHANGE_ID"), pr_title=env.get("CHANGE_TITLE"),
         repository_url=env.first("GIT_URL", "GIT_URL_1"),
     )
+
+
+def display_name(job: Optional[str]) -> Optional[str]:
+    """``acme/api/feature%2Fx`` -> ``acme/api/feature/x``: each path segment of a job name decoded."""
+    if not job:
+        return job
+    return "/".join(unquote(segment) for segment in job.split("/"))
 
 
 def strip_remote(git_branch: Optional[str]) -> Optional[str]:

@@ -69,3 +69,22 @@ def _allowed(kind: str) -> tuple[str, ...]:
         return _KINDS[kind]
     except KeyError:
         raise ValueError(f"unknown kind {kind!r}: use 'builds' or 'deployments'") from None
+
+
+# Where a word means something other than what Atlassian's Jenkins plugin sends, and why.
+DIFFERENCES: dict[str, str] = {
+    "unstable": "Atlassian's Jenkins plugin sends `unknown`; UNSTABLE means tests failed, so the build did not "
+                "pass, and `unknown` would hide that on the issue (Jira shows it grey, like a build it knows "
+                "nothing about)",
+}
+
+
+def markdown_table() -> str:
+    """The state mapping as a Markdown table (docs/ci-providers.md), from :data:`STATE_WORDS` itself."""
+    rows = ["| Jira state | CI words mapped to it (case, `-` and spaces do not matter) |", "|---|---|"]
+    for state in dict.fromkeys((*BUILD_STATES, *DEPLOYMENT_STATES)):
+        words = [word for word, mapped in STATE_WORDS.items() if mapped == state]
+        only = " (deployments only)" if state not in BUILD_STATES else ""
+        rows.append(f"| `{state}`{only} | {', '.join(f'`{word}`' for word in words)} |")
+    notes = [f"- `{word.upper()}` → `{STATE_WORDS[word]}`: {why}." for word, why in DIFFERENCES.items()]
+    return "\n".join(rows) + "\n\n" + "\n".join(notes)

@@ -10,18 +10,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, Optional
 
 from jira_devops._version import __version__
-from jira_devops.cli.commands import COMMAND_MODULES
-from jira_devops.errors import ExitCode, JiraDevopsError, UsageError
+from jira_devops.cli.commands import COMMAND_MODULES, CommandModule, load_command
+from jira_devops.errors import INTERNAL_ERROR, INTERRUPTED, ExitCode, JiraDevopsError, UsageError
 
 if TYPE_CHECKING:
     from jira_devops.settings import Option, Settings
 
 PROG = "jira-devops"
-INTERNAL_ERROR = 70
 
 
 class _Parser(argparse.ArgumentParser):
@@ -90,13 +88,7 @@ def add_setting_arguments(parser: argparse.ArgumentParser, groups: Sequence[str]
                                 default=argparse.SUPPRESS, metavar=option.metavar, help=help_text)
 
 
-def _load_command(module_name: str) -> ModuleType:
-    import importlib  # noqa: PLC0415
-
-    return importlib.import_module(module_name)
-
-
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, CommandModule]]:
     """The full parser and the command modules by name."""
     parser = _Parser(
         prog=PROG,
@@ -107,9 +99,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    modules: dict[str, ModuleType] = {}
+    modules: dict[str, CommandModule] = {}
     for module_name in COMMAND_MODULES:
-        module = _load_command(module_name)
+        module = load_command(module_name)
         sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         if module.GROUPS:  # commands without settings (emulator, demo) read no settings file
             sub.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
@@ -134,7 +126,7 @@ def _flatten_lists(values: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def resolve(args: argparse.Namespace, module: ModuleType) -> Settings:
+def resolve(args: argparse.Namespace, module: CommandModule) -> Settings:
     """The settings of this invocation for the command ``module``."""
     from jira_devops.settings import OPTIONS_BY_NAME, Settings, load_settings, options_in  # noqa: PLC0415
 
@@ -209,7 +201,7 @@ def _main(arguments: list[str]) -> int:
         return softened
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
-        return ExitCode.INTERRUPTED
+        return INTERRUPTED
     except BrokenPipeError:
         return ExitCode.OK
     except Exception as error:  # the single catch-all: a bug of ours, said in one line

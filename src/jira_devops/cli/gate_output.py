@@ -34,20 +34,20 @@ class GateProgressPrinter:
         """Show one event."""
         if self.quiet:
             return
-        kind = event.kind
-        if kind == "waiting":
+        what = event.event
+        if what == "waiting":
             self._line(f"gate: waiting for Jira to decide on {event.key.describe()} "
                        f"(up to {format_seconds(event.timeout)})")
-        elif kind == "change-request" and event.change_request is not None:
+        elif what == "change-request" and event.change_request is not None:
             self._line(f"gate: {event.change_request.describe()}")
-        elif kind == "status":
+        elif what == "status":
             self._last_heartbeat = event.elapsed
             if self.tty:
                 self._status(event)
             else:
                 seen = event.status or "not known to Jira yet"
                 self._line(f"gate: {seen} after {format_seconds(event.elapsed)}")
-        elif kind == "poll":
+        elif what == "poll":
             if self.tty:
                 self._status(event)
             elif event.elapsed - self._last_heartbeat >= self.heartbeat:
@@ -55,10 +55,10 @@ class GateProgressPrinter:
                 seen = event.status or "not known to Jira"
                 self._line(f"gate: still {seen} after {format_seconds(event.elapsed)} "
                            f"of {format_seconds(event.timeout)}")
-        elif kind == "retry":
+        elif what == "retry":
             wait = format_seconds(event.next_poll or 0.0)
             self._line(f"gate: could not poll Jira ({event.text}); trying again in {wait}")
-        elif kind == "stopped":
+        elif what == "stopped":
             self._line(f"gate: stopped waiting after {format_seconds(event.elapsed)}; "
                        f"{event.key.describe()} stays pending in Jira; check it later with: "
                        f"{event.key.gate_status_command()}")

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from jira_devops.delivery.report import ReportResult
 from jira_devops.history.key_discovery import KeyDiscovery
+from jira_devops.jira.lookup import describe_item
 from jira_devops.redact import redact
 
 
@@ -73,20 +74,6 @@ class Printer:
             self.line(line)
 
 
-def _item_name(kind: str, key: dict[str, Any]) -> str:
-    if kind == "devinfo":
-        entity = f" {key['type']} {key['id']}" if key.get("id") else ""
-        accepted = ", ".join(f"{name}: {len(key[name])}" for name in ("commits", "branches", "pullRequests")
-                             if key.get(name))
-        return f"repository {key.get('repositoryId')}{entity}" + (f" ({accepted})" if accepted else "")
-    if kind == "featureflags":
-        return f"flag {key.get('flagId')}"
-    if kind == "builds":
-        return f"build {key.get('pipelineId')} #{key.get('buildNumber')}"
-    return (f"deployment {key.get('pipelineId')} #{key.get('deploymentSequenceNumber')} "
-            f"to {key.get('environmentId')}")
-
-
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
@@ -107,10 +94,10 @@ def summary_lines(result: ReportResult) -> list[str]:
     if result.skipped:
         return [f"nothing sent: {result.skipped}"]
     for key in result.accepted:
-        lines.append(f"accepted: {_item_name(result.api, key)}")
+        lines.append(f"accepted: {describe_item(result.api, key)}")
     for item in result.rejected:
         reasons = "; ".join(error.get("message", "") for error in item.get("errors", [])) or "no reason given"
-        lines.append(f"rejected: {_item_name(result.api, item.get('key', {}))}: {reasons}")
+        lines.append(f"rejected: {describe_item(result.api, item.get('key', {}))}: {reasons}")
     if result.counts:
         lines.append("entities: " + ", ".join(f"{name}: {number}" for name, number in result.counts.items()))
     if result.outboxed:

@@ -38,12 +38,17 @@ from jira_devops.jira.devinfo import (
 )
 from jira_devops.jira.flags import FlagFacts, flag_bodies, flag_item, rollout_percentage
 from jira_devops.jira.models import DevOpsApi
-from jira_devops.jira.payloads import parse_properties
+from jira_devops.jira.payloads import parse_properties, with_default_properties
 from jira_devops.settings import Settings
 
 Clock = Callable[[], float]
 NO_REPOSITORY_URL_HINT = ("pass --repository-url (or JIRA_DEVOPS_REPOSITORY_URL) with the repository's web page, "
                           "or add an 'origin' remote")
+
+
+def report_properties(settings: Settings) -> dict[str, str]:
+    """``--property`` values plus ``source=jira-devops`` (as builds and deployments carry it) while there is room."""
+    return with_default_properties(parse_properties(settings.property), [])
 
 
 def sequence_id(clock: Clock = time.time) -> int:
@@ -230,8 +235,7 @@ def report_dev(settings: Settings, *, ci: Optional[CiContext] = None, clock: Clo
                                     explanation=plan.explanation)
     notes = [f"{collector.commits_without_keys} commit(s) of the range name no issue key and were not sent"] \
         if collector.commits_without_keys else []
-    bodies = devinfo_bodies(collector.batch, parse_properties(settings.property)) if collector.batch.entity_count() \
-        else []
+    bodies = devinfo_bodies(collector.batch, report_properties(settings)) if collector.batch.entity_count() else []
     return send_prepared("report-dev", "devinfo", settings, bodies, discovery, context, warnings=warnings,
                          notes=notes, counts=collector.counts())
 
@@ -315,6 +319,6 @@ def report_flag(settings: Settings, environments: Sequence[str] = (), *, clock: 
     """Report one feature flag to Jira (or, with ``dry_run``, only prepare the body)."""
     facts = flag_facts(settings, environments, clock)
     keys = KeyDiscovery(keys=tuple(FoundKey(key, ("explicit",)) for key in facts.issue_keys))
-    bodies = flag_bodies([flag_item(facts)], parse_properties(settings.property)) if facts.issue_keys else []
+    bodies = flag_bodies([flag_item(facts)], report_properties(settings)) if facts.issue_keys else []
     return send_prepared("report-flag", "featureflags", settings, bodies, keys, None,
                          counts={"flags": len(bodies)})

@@ -18,14 +18,10 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional
 
 from jira_devops.errors import (
     ExitCode,
-    GateBlockedError,
-    GateTimeoutError,
-    JiraDevopsError,
-    NotFoundError,
     UnreachableError,
     UsageError,
 )
@@ -41,26 +37,32 @@ NOT_FOUND_GRACE = 120.0  # how long a 404 still means "Jira has not registered t
 FIRST_NOT_FOUND_DELAY = 1.0
 MAX_FAILED_POLLS = 3  # consecutive polls that may fail (after their own retries) before giving up
 
-ALLOWED = "allowed"
-PREVENTED = "prevented"
-AWAITING = "awaiting"
-INVALID = "invalid"
-EXPIRED = "expired"
-UNKNOWN = "unknown"
-TIMEOUT = "timeout"
+# How a gate stands or ended (GateOutcome.status); Jira's own answers are the first four.
+GateState = Literal["allowed", "prevented", "awaiting", "invalid", "timeout", "unknown"]
+ALLOWED: GateState = "allowed"
+PREVENTED: GateState = "prevented"
+AWAITING: GateState = "awaiting"
+INVALID: GateState = "invalid"
+TIMEOUT: GateState = "timeout"
+UNKNOWN: GateState = "unknown"
+EXPIRED = "expired"  # an answer of Atlassian's own plugin: the gate expired, which prevents the deployment
+_ANSWERS: dict[str, GateState] = {ALLOWED: ALLOWED, PREVENTED: PREVENTED, AWAITING: AWAITING, INVALID: INVALID,
+                                  EXPIRED: PREVENTED}
+# What a wait tells its progress callback (GateEvent.event).
+GateEventType = Literal["waiting", "change-request", "status", "poll", "retry", "stopped"]
 
 
 @dataclass(frozen=True)
 class ChangeRequest:
     """An item in the gate's details: usually the change request issue and its portal link."""
 
-    kind: str
+    type: str  # the detail's type in Jira's answer: "issue" for a change request
     key: Optional[str]
     link: Optional[str]
 
     def describe(self) -> str:
         """``change request OPS-7: https://...``."""
-        noun = "change request" if self.kind == "issue" else self.kind
+        noun = "change request" if self.type == "issue" else self.type
         parts = [part for part in (self.key, self.link) if part]
         return f"{noun} {': '.join(parts)}" if parts else noun
 
@@ -86,7 +88,7 @@ class GateOutcome:
     """
 
     key: DeploymentKey
-    status: str
+    status: GateState
     last_seen: Optional[str] = None
     details: list[dict[str, Any]] = field(default_factory=list)
     polls: int = 0
@@ -104,20 +106,6 @@ class GateOutcome:
         if self.status in (AWAITING, TIMEOUT):
             return ExitCode.GATE_TIMEOUT
         return ExitCode.REJECTED
-
-    def raise_for_status(self) -> None:
-        """For library callers: raise the matching :mod:`jira_devops.errors` error unless ``allowed``."""
-        code = self.exit_code
-        if code == ExitCode.OK:
-            return
-        error: type[JiraDevopsError]
-        if code == ExitCode.GATE_BLOCKED:
-            error = GateBlockedError
-        elif code == ExitCode.GATE_TIMEOUT:
-            error = GateTimeoutError
-        else:
-            error = NotFoundError
-        raise error(self.message())
 
     def change_requests(self) -> list[ChangeRequest]:
         """The change requests Jira named for this gate."""
@@ -172,12 +160,12 @@ class GateOutcome:
 class GateEvent:
     """Something worth telling the user while waiting.
 
-    ``kind`` is ``waiting`` (the wait starts), ``change-request`` (named for the first time), ``status``
+    ``event`` is ``waiting`` (the wait starts), ``change-request`` (named for the first time), ``status``
     (Jira's answer changed), ``poll`` (same answer again; ``next_poll`` says when the next look is),
     ``retry`` (a poll failed; ``text`` says why) or ``stopped`` (Ctrl-C).
     """
 
-    kind: str
+    event: GateEventType
     key: DeploymentKey
     elapsed: float
     timeout: float
@@ -222,14 +210,11 @@ def outcome_of(key: DeploymentKey, gate: Optional[GateStatus], *, polls: int = 1
         return GateOutcome(key, UNKNOWN, polls=polls, waited=waited)
     seen = gate.gatingStatus
     details = [detail.model_dump(exclude_none=True) for detail in gate.details]
-    outcome = GateOutcome(key, seen, last_seen=seen, details=details, polls=polls, waited=waited,
-                          updated=gate.updatedTimestamp)
-    if seen == EXPIRED:
-        outcome.status = PREVENTED
-    elif seen == INVALID:
+    outcome = GateOutcome(key, _ANSWERS.get(seen, INVALID), last_seen=seen, details=details, polls=polls,
+                          waited=waited, updated=gate.updatedTimestamp)
+    if seen == INVALID:
         outcome.reason = _reason(gate) or reason_hint
-    elif seen not in (ALLOWED, PREVENTED, AWAITING):
-        outcome.status = INVALID
+    elif seen not in _ANSWERS:
         outcome.reason = f"Jira answered a gating status this tool does not know: {seen!r}"
     return outcome
 

@@ -110,11 +110,15 @@ def post_receive(settings: Settings, lines: Iterable[str]) -> HookOutcome:
 
 
 def _post_receive(settings: Settings, updates: list[RefUpdate], outcome: HookOutcome) -> None:
-    from jira_devops.delivery.devinfo import EntityCollector, repository_pages, sequence_id  # noqa: PLC0415
+    from jira_devops.delivery.devinfo import (  # noqa: PLC0415
+        EntityCollector,
+        report_properties,
+        repository_pages,
+        sequence_id,
+    )
     from jira_devops.history.git import Repository  # noqa: PLC0415
     from jira_devops.history.key_discovery import key_rule  # noqa: PLC0415
     from jira_devops.jira.devinfo import devinfo_bodies  # noqa: PLC0415
-    from jira_devops.jira.payloads import parse_properties  # noqa: PLC0415
 
     repository = Repository.open(settings.repo or ".")
     sequence = sequence_id()
@@ -123,7 +127,7 @@ def _post_receive(settings: Settings, updates: list[RefUpdate], outcome: HookOut
     deleted, tags = _collect(updates, repository, collector, settings.max_commits)
     outcome.counts = collector.counts()
     batch = collector.batch
-    outcome.bodies = devinfo_bodies(batch, parse_properties(settings.property)) if batch.entity_count() else []
+    outcome.bodies = devinfo_bodies(batch, report_properties(settings)) if batch.entity_count() else []
     if settings.dry_run:
         outcome.line = _summary("would send", outcome.counts, deleted, tags)
         return

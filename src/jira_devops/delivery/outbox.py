@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from jira_devops.errors import ConfigError, UnreachableError
+from jira_devops.jira.lookup import describe_item
 from jira_devops.jira.models import BODY_LISTS
 from jira_devops.private_files import ensure_private_dir, owned_by_another_user, write_private_file
 from jira_devops.redact import redact
@@ -124,7 +125,7 @@ class Entry:
 
     def item_names(self) -> list[str]:
         """Human names of the items, e.g. ``build acme/app #42``."""
-        return [item_name(self.kind, item) for item in self.items()]
+        return [describe_item(self.kind, item) for item in self.items()]
 
     def to_json(self, *, with_body: bool = True) -> dict[str, Any]:
         """The entry as stored (or, without the body, as ``jira-devops outbox --json`` lists it)."""
@@ -144,21 +145,6 @@ class Entry:
             data["id"] = self.name
             data["items"] = self.item_names()
         return data
-
-
-def item_name(kind: str, item: dict[str, Any]) -> str:
-    """``build <pipeline> #<n>`` or ``deployment <pipeline> #<n> to <env>`` for a body item or a key."""
-    if kind == "builds":
-        return f"build {item.get('pipelineId')} #{item.get('buildNumber')}"
-    if kind == "devinfo":
-        counts = ", ".join(f"{len(item.get(name) or [])} {name}" for name in ("commits", "branches", "pullRequests")
-                           if item.get(name))
-        return f"repository {item.get('id') or item.get('repositoryId')}" + (f" ({counts})" if counts else "")
-    if kind == "featureflags":
-        return f"flag {item.get('key') or item.get('flagId') or item.get('id')}"
-    pipeline = item.get("pipelineId") or (item.get("pipeline") or {}).get("id")
-    environment = item.get("environmentId") or (item.get("environment") or {}).get("id")
-    return f"deployment {pipeline} #{item.get('deploymentSequenceNumber')} to {environment}"
 
 
 class Outbox:

@@ -22,7 +22,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from jira_devops.delivery.outbox import EXPIRED, REJECTED, Destination, Entry, Outbox, OutboxError, item_name
+from jira_devops.delivery.outbox import EXPIRED, REJECTED, Destination, Entry, Outbox, OutboxError
 from jira_devops.errors import (
     AuthError,
     ConfigError,
@@ -32,6 +32,7 @@ from jira_devops.errors import (
     UnreachableError,
 )
 from jira_devops.jira.client import SubmitOutcome
+from jira_devops.jira.lookup import describe_item
 from jira_devops.jira.payloads import GATING_COMMAND
 
 if TYPE_CHECKING:
@@ -152,7 +153,7 @@ def rejection_reasons(kind: str, rejected: list[dict[str, Any]]) -> list[str]:
     lines = []
     for item in rejected:
         messages = "; ".join(str(error.get("message", "")) for error in item.get("errors", [])) or "no reason given"
-        lines.append(f"{item_name(kind, item.get('key') or {})}: {messages}")
+        lines.append(f"{describe_item(kind, item.get('key') or {})}: {messages}")
     return lines
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional
 
 from jira_devops import ci as ci_detection
 from jira_devops.ci.context import CiContext
@@ -21,6 +21,7 @@ from jira_devops.delivery.sending import Delivery
 from jira_devops.errors import UsageError
 from jira_devops.history.git import Repository
 from jira_devops.history.key_discovery import KeyDiscovery, discover_keys
+from jira_devops.jira.lookup import item_key
 from jira_devops.jira.payloads import Prepared, build_item, deployment_item, git_facts, parse_properties, request_bodies
 from jira_devops.settings import Settings
 
@@ -28,6 +29,31 @@ if TYPE_CHECKING:
     from jira_devops.delivery.gating import GateEvent, GateOutcome
     from jira_devops.errors import JiraDevopsError
     from jira_devops.jira.models import DevOpsApi
+
+
+ItemOutcome = Literal["accepted", "rejected", "not sent", "outboxed", "no answer"]
+_ISSUE_ASSOCIATIONS = ("issueKeys", "issueIdOrKeys")
+
+
+@dataclass(frozen=True)
+class ReportedItem:
+    """One build or deployment of the request bodies, with what Jira said about it."""
+
+    api: DevOpsApi
+    key: str  # the item described (``build acme/app #7``)
+    name: str  # its display name
+    url: str
+    state: str
+    environment: str  # a deployment's environment (display name); empty for a build
+    issue_keys: tuple[str, ...]
+    outcome: ItemOutcome
+    reasons: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The item as ``--json`` lists it under ``items``."""
+        return {"api": self.api, "key": self.key, "name": self.name, "url": self.url, "state": self.state,
+                "environment": self.environment, "issueKeys": list(self.issue_keys), "outcome": self.outcome,
+                "reasons": list(self.reasons)}
 
 
 @dataclass(frozen=True)
@@ -102,6 +128,37 @@ class ReportResult:
             return self.gate.exit_code
         return self.delivery.exit_code
 
+    def items(self) -> list[ReportedItem]:
+        """Every item of the request bodies, in order, matched with Jira's accepted and rejected lists."""
+        rejected = {item_key(self.api, answer.get("key") or {}): tuple(
+            str(error.get("message", "")) for error in answer.get("errors") or []) for answer in self.rejected}
+        accepted = {item_key(self.api, key) for key in self.accepted}
+        found: list[ReportedItem] = []
+        for body in self.bodies:
+            for entry in body.get(self.api) or []:
+                key = item_key(self.api, entry)
+                outcome: ItemOutcome
+                if self.dry_run:
+                    outcome = "not sent"
+                elif key in rejected:
+                    outcome = "rejected"
+                elif key in accepted:
+                    outcome = "accepted"
+                elif self.outboxed:
+                    outcome = "outboxed"
+                else:
+                    outcome = "no answer"
+                keys = [*entry.get("issueKeys", []), *(
+                    value for association in entry.get("associations") or []
+                    if association.get("associationType") in _ISSUE_ASSOCIATIONS
+                    for value in association.get("values") or [])]
+                environment = entry.get("environment") or {}
+                found.append(ReportedItem(self.api, key.describe(), str(entry.get("displayName") or key.describe()),
+                                          str(entry.get("url") or ""), str(entry.get("state") or ""),
+                                          str(environment.get("displayName") or ""), tuple(map(str, keys)),
+                                          outcome, rejected.get(key, ())))
+        return found
+
     def to_json(self) -> dict[str, Any]:
         """The result as the JSON object ``--json`` prints (a stable, documented shape)."""
         return {
@@ -128,6 +185,7 @@ class ReportResult:
             "counts": self.counts,
             "warnings": self.warnings,
             "notes": self.notes,
+            "items": [item.to_json() for item in self.items()],
             "bodies": self.bodies,
         }
 

@@ -3,7 +3,7 @@
 - **One environment** for every git child (:func:`child_environment`): git never stops to ask for
   credentials on a terminal (``GIT_TERMINAL_PROMPT=0``; a CI job would hang), and no secret in our own
   environment (``JIRA_CLIENT_SECRET``, ``GITHUB_TOKEN``, any ``*_TOKEN``, ``*SECRET*``, ``*PASSWORD*``, ...)
-  is handed down to git, its hooks or its helpers. GitPython builds a child's environment from ours and
+  is handed down to git or the programs it starts. GitPython builds a child's environment from ours and
   can only add to it, so those variables reach git empty.
 - **One set of config overrides** (:data:`SAFE_CONFIG`), given with ``-c`` to every command, so that a
   hostile checkout (a ``.git/config`` we did not write: a restored cache, a workspace an earlier step

@@ -75,25 +75,31 @@ class KeyRule:
             found = [m.group(self.group) for m in self.text_pattern.finditer(text)]
         return self._finish([key for key in found if key])
 
-    def find_in_message(self, message: bytes) -> list[str]:
-        """The keys in a raw commit message (bytes in whatever encoding the commit used)."""
-        return [key if isinstance(key, str) else key.decode("ascii") for key in self.commit_finder()(message)]
-
     def commit_finder(self) -> Callable[[bytes], Sequence[Union[str, bytes]]]:
         """The fastest function giving the keys of a raw message: ASCII bytes for the built-in rules
         (already upper-cased), text for custom rules."""
         pattern = self.bytes_pattern
         if pattern is None:
             return lambda message: self.find(message.decode("utf-8", "replace"))
-        upper = self.upper
+        ascii_finder = self.ascii_finder()
 
         def finder(message: bytes) -> Sequence[Union[str, bytes]]:
-            if not message.isascii():
-                return [key.encode("ascii") for key in self.find(_decode(message))]
-            found = pattern.findall(message)
-            return [key.upper() for key in found] if upper else found
+            return ascii_finder(message) if message.isascii() else self.find_in_text_of(message)
 
         return finder
+
+    def ascii_finder(self) -> Callable[[bytes], Sequence[Union[str, bytes]]]:
+        """The keys of an all-ASCII raw message, found by the compiled pattern alone (the hot path of a
+        large range); only for the built-in rules."""
+        pattern = self.bytes_pattern
+        assert pattern is not None, "custom rules have no bytes pattern"
+        if self.upper:
+            return lambda message: [key.upper() for key in pattern.findall(message)]
+        return pattern.findall
+
+    def find_in_text_of(self, message: bytes) -> list[bytes]:
+        """The keys of a raw message with non-ASCII bytes, whose letters and digits glue like ASCII ones."""
+        return [key.encode("ascii") for key in self.find(_decode(message))]
 
     def _finish(self, keys: list[str]) -> list[str]:
         if self.upper:
@@ -103,8 +109,12 @@ class KeyRule:
         return keys
 
     def is_key(self, text: str) -> bool:
-        """Whether ``text`` is exactly one key under this rule."""
-        return self.find(text) == [text.upper() if self.upper else text]
+        """Whether ``text`` names exactly one key: the whole of it for the built-in rules, one match for a
+        custom rule (whose group may be a part of the text)."""
+        keys = self.find(text)
+        if self.custom:
+            return len(keys) == 1
+        return keys == [text.upper() if self.upper else text]
 
 
 def _decode(message: bytes) -> str:
@@ -229,11 +239,13 @@ class KeyCollector:
         """
         counts = self._commit_counts
         first_shas = self._commit_shas
-        find = rule.commit_finder()
+        # Built-in rules: the compiled pattern on ASCII messages, the glue-aware text search on the others.
+        find = rule.ascii_finder() if rule.bytes_pattern is not None else rule.commit_finder()
+        non_ascii = rule.find_in_text_of if rule.bytes_pattern is not None else find
         self._raw_is_bytes = rule.bytes_pattern is not None
         for shas, messages in blocks:
             for sha, message in zip(shas, messages):
-                keys = find(message)
+                keys = find(message) if message.isascii() else non_ascii(message)
                 if not keys:
                     continue
                 for key in dict.fromkeys(keys) if len(keys) > 1 else keys:

@@ -128,11 +128,10 @@ def _add_explicit(settings: Settings, collector: KeyCollector) -> None:
         return
     rule = make_rule(ignore_case=bool(settings.ignore_case), pattern=settings.key_pattern)
     for text in settings.issue_key:
-        keys = rule.find(text.strip())
-        if len(keys) != 1 or (not rule.custom and keys[0] != text.strip().upper()):
+        if not rule.is_key(text.strip()):
             raise UsageError(f"{settings.describe_source('issue_key')}: {text!r} is not an issue key",
                              hint="expected a key such as ABC-123")
-        collector.add(keys, "explicit")
+        collector.add(rule.find(text.strip()), "explicit")
 
 
 def _open_repository(settings: Settings, folder: Path, warnings: list[str]) -> Optional[Repository]:

@@ -123,7 +123,6 @@ class TokenProvider:
         if connection.use_token_cache:
             self.cache = TokenCache(connection.cache_dir or default_cache_dir(), connection)
         self.state = self.cache.load() if self.cache else CachedCredentials()
-        self.token_requests = 0
 
     def token(self) -> str:
         """A token valid for a while yet; from the cache when possible."""
@@ -141,11 +140,11 @@ class TokenProvider:
             "client_secret": self.connection.client_secret,
         }
         log.debug("POST %s (client credentials for client %s)", url, self.connection.client_id)
-        self.token_requests += 1
         response = send_with_retries(
             lambda timeout: self.http.post(url, json=body, timeout=timeout),
             deadline=self.deadline,
             what="token request",
+            sleep=self.connection.retry_sleep,
         )
         if response.status_code in (400, 401, 403):
             reason = _oauth_error(response)

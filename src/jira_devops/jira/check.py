@@ -114,8 +114,8 @@ def run_check(connection: Connection, *, needs: Sequence[str] = DEFAULT_NEEDS, r
         result.warnings.append(f"this machine's clock is {abs(result.clock_offset):.0f}s {side} the server's; "
                                "tokens and deployment times may look wrong (set the clock with NTP)")
     if result.shallow:
-        result.warnings.append("the checkout is shallow: commit ranges may be cut short (fetch more history, "
-                               "or pass --deepen)")
+        result.warnings.append("the checkout is shallow: reports fetch the history their commit range needs "
+                               "(needs access to the remote; --no-deepen reads only what is there)")
     return result
 
 

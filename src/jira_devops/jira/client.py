@@ -127,7 +127,8 @@ class DevOpsClient:
         log.debug("GET %s", url)
         self.requests += 1
         response = send_with_retries(lambda timeout: self.http.get(url, timeout=timeout),
-                                     deadline=self.deadline, what="cloud ID lookup")
+                                     deadline=self.deadline, what="cloud ID lookup",
+                                     sleep=self.connection.retry_sleep)
         if response.status_code >= 500:
             raise UnreachableError(f"cloud ID lookup: {url} answered HTTP {response.status_code}",
                                    hint="try again later, or give --cloud-id")
@@ -175,7 +176,8 @@ class DevOpsClient:
                 log.debug("-> HTTP %s %s", response.status_code, redact(response.text[:2000]))
                 return response
 
-            response = send_with_retries(send, deadline=self.deadline, what=f"{method} {kind}")
+            response = send_with_retries(send, deadline=self.deadline, what=f"{method} {kind}",
+                                         sleep=self.connection.retry_sleep)
             if response.status_code == 401 and not refreshed:
                 log.debug("401: fetching a new token once")
                 refreshed = True

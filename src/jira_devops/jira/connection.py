@@ -7,10 +7,11 @@ Turns the raw ``site``, ``api_url``, ``cloud_id``, ``client_id`` and secret sett
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 from urllib.parse import urlsplit
 
 from jira_devops.errors import ConfigError, UsageError
@@ -35,6 +36,8 @@ class Connection:
     use_token_cache: bool = True
     cache_dir: Optional[Path] = None
     ca_bundle: Optional[Path] = None
+    # How a retry waits (a Retry-After, a backoff); tests hand in a recorder instead of waiting.
+    retry_sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
 
     @property
     def is_default_api(self) -> bool:

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from jira_devops.environments import infer_environment_type
 from jira_devops.errors import UsageError
-from jira_devops.jira.environments import infer_environment_type
 from jira_devops.jira.payloads import PRODUCT
 
 MAX_TEXT = 255

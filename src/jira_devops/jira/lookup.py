@@ -7,8 +7,9 @@ command allows it (``gate-status``, ``get-*``), never for deleting.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from jira_devops.ci.context import CiContext
 from jira_devops.errors import UsageError
@@ -66,6 +67,44 @@ class DeploymentKey:
                 f"--deployment-number {self.deployment_number}")
 
 
+ItemKey = Union[BuildKey, DeploymentKey]
+
+
+def item_key(api: str, item: Mapping[str, Any]) -> ItemKey:
+    """The key of one build or deployment, from a request body's item (``pipeline.id``, ``environment.id``)
+    or from Jira's echo of it (``pipelineId``, ``environmentId``); the one place an item is identified."""
+    pipeline = item.get("pipelineId") or _id_of(item.get("pipeline"))
+    if api == "builds":
+        return BuildKey(str(pipeline), _as_number(item.get("buildNumber")))
+    environment = item.get("environmentId") or _id_of(item.get("environment"))
+    return DeploymentKey(str(pipeline), str(environment), _as_number(item.get("deploymentSequenceNumber")))
+
+
+def describe_item(api: str, item: Mapping[str, Any]) -> str:
+    """``build acme/api #42`` or ``deployment acme/api #42 to production``, for a body item or Jira's key;
+    ``repository github.com~acme~shop (commits: 3)`` and ``flag new-checkout`` for the other two APIs."""
+    if api == "devinfo":
+        entity = f" {item['type']} {item['id']}" if item.get("type") and item.get("id") else ""
+        counts = ", ".join(f"{name}: {len(item[name])}" for name in ("commits", "branches", "pullRequests")
+                           if isinstance(item.get(name), list) and item[name])
+        name = item.get("repositoryId") or item.get("id")
+        return f"repository {name}{entity}" + (f" ({counts})" if counts else "")
+    if api == "featureflags":
+        return f"flag {item.get('flagId') or item.get('key') or item.get('id')}"
+    return item_key(api, item).describe()
+
+
+def _id_of(value: Any) -> Any:
+    return value.get("id") if isinstance(value, Mapping) else None
+
+
+def _as_number(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # a malformed item (an outbox file edited by hand): still named, never matched
+
+
 def _pipeline_id(settings: Settings, ci: CiContext) -> str:
     pipeline_id = settings.pipeline_id or ci.pipeline_id
     if not pipeline_id:
@@ -97,7 +136,7 @@ def build_key(settings: Settings, ci: CiContext, *, number_from_ci: bool = True)
 
 def deployment_key(settings: Settings, ci: CiContext, *, number_from_ci: bool = True) -> DeploymentKey:
     """The deployment the settings name; a :class:`UsageError` says which flag is missing."""
-    from jira_devops.jira.environments import slugify  # noqa: PLC0415
+    from jira_devops.environments import slugify  # noqa: PLC0415
 
     environment_id = settings.environment_id
     if not environment_id:

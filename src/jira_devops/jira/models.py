@@ -19,7 +19,7 @@ MAX_ISSUE_KEYS = 100
 MAX_ASSOCIATION_VALUES = 500
 MAX_PROPERTIES = 5
 MAX_REFERENCES = 5
-ISSUE_KEY_PATTERN = r"^\w{1,255}-\d{1,255}$"
+ISSUE_KEY_PATTERN = r"^\w{1,255}-\d{1,255}$"  # what the API accepts as an issue key (its spec's pattern)
 
 # Which of Jira's APIs: the URL segment (``/jira/<api>/0.1/...``); :data:`BODY_LISTS` names each body's list.
 DevOpsApi = Literal["builds", "deployments", "devinfo", "featureflags"]
@@ -29,7 +29,6 @@ BODY_LISTS: dict[str, str] = {"builds": "builds", "deployments": "deployments", 
 BuildState = Literal["pending", "in_progress", "successful", "failed", "cancelled", "unknown"]
 DeploymentState = Literal["unknown", "pending", "in_progress", "cancelled", "failed", "rolled_back", "successful"]
 EnvironmentType = Literal["unmapped", "development", "testing", "staging", "production"]
-GatingStatus = Literal["allowed", "prevented", "awaiting", "invalid"]
 
 BUILD_STATES: tuple[str, ...] = ("pending", "in_progress", "successful", "failed", "cancelled", "unknown")
 DEPLOYMENT_STATES: tuple[str, ...] = (

@@ -16,11 +16,12 @@ from urllib.parse import urlsplit, urlunsplit
 from jira_devops._version import __version__
 from jira_devops.ci import states as ci_states
 from jira_devops.ci.context import CiContext
+from jira_devops.environments import infer_environment_type, slugify
 from jira_devops.errors import UsageError
 from jira_devops.history.hosts import repository_links
-from jira_devops.jira.environments import infer_environment_type, slugify
 from jira_devops.jira.models import (
     ENVIRONMENT_TYPES,
+    ISSUE_KEY_PATTERN,
     MAX_ASSOCIATION_VALUES,
     MAX_ISSUE_KEYS,
     MAX_ITEMS_PER_REQUEST,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 GATING_COMMAND = "initiate_deployment_gating"
 PRODUCT = f"jira-devops {__version__}"
-_API_KEY = re.compile(r"^\w{1,255}-\d{1,255}$")
+_API_KEY = re.compile(ISSUE_KEY_PATTERN)
 
 @dataclass
 class Prepared:
@@ -211,18 +212,25 @@ def resolve_identity(settings: Settings, ci: CiContext, git: GitFacts, *, number
     )
 
 
+def explicit_state(settings: Settings) -> Optional[str]:
+    """``--state`` when it names a state; ``None`` when it is absent or ``auto`` (work it out)."""
+    if settings.state and settings.state.strip().lower() != "auto":
+        return settings.state
+    return None
+
+
 def resolve_state(settings: Settings, ci: CiContext, kind: str, default: str) -> tuple[str, Optional[str]]:
     """The state to report and a note when it was not given explicitly."""
-    if settings.state and settings.state.strip().lower() != "auto":
-        return map_state(settings.state, kind), None
+    given = explicit_state(settings)
+    if given:
+        return map_state(given, kind), None
     if ci.job_status:
         return map_state(ci.job_status, kind), f"state from the CI's job status {ci.job_status!r}"
     return default, f"no --state given and the CI reports no job status: reporting {default!r}"
 
 
 def _deployment_state(settings: Settings, ci: CiContext) -> tuple[str, Optional[str]]:
-    explicit = settings.state and settings.state.strip().lower() != "auto"
-    if settings.gate and not explicit:
+    if settings.gate and not explicit_state(settings):
         # A gated deployment has not happened yet, whatever the job status says so far.
         ignored = f" (the CI's job status {ci.job_status!r} is not used)" if ci.job_status else ""
         return "pending", f"reporting state 'pending' while the gate decides{ignored}"
@@ -343,7 +351,7 @@ def deployment_item(settings: Settings, ci: CiContext, git: GitFacts, keys: list
     identity = resolve_identity(settings, ci, git, number=settings.deployment_number,
                                 number_flag="--deployment-number")
     state, state_note = _deployment_state(settings, ci)
-    if rollback and state == "successful" and not (settings.state and settings.state.strip().lower() != "auto"):
+    if rollback and state == "successful" and not explicit_state(settings):
         state, state_note = "rolled_back", (f"HEAD is older than what {environment_name} ran before: reporting "
                                             "'rolled_back' (pass --state to say otherwise)")
     keys = valid_keys(keys, fit.warnings)
@@ -392,6 +400,32 @@ def deployment_item(settings: Settings, ci: CiContext, git: GitFacts, keys: list
     return Prepared(deployment, fit.warnings, notes)
 
 
+DEFAULT_PROPERTY_SOURCE = ("source", "jira-devops")
+
+
+def with_default_properties(given: Optional[dict[str, str]], items: list[Any]) -> dict[str, str]:
+    """The properties to send with ``items``: the given ones, then ``source: jira-devops`` and the pipeline.
+
+    The defaults let ``delete --property source=jira-devops`` (or ``pipeline=<id>``) find every item this
+    tool reported without anyone having set a property. A given property of the same key wins, and the
+    defaults only fill the room Jira leaves (at most 5); the pipeline is set when all items share one.
+    """
+    properties = dict(given or {})
+    pipelines = {_pipeline_id(item) for item in items}
+    defaults = [DEFAULT_PROPERTY_SOURCE]
+    if len(pipelines) == 1 and None not in pipelines:
+        defaults.append(("pipeline", str(next(iter(pipelines)))[:MAX_TEXT]))
+    for key, value in defaults:
+        if key not in properties and len(properties) < MAX_PROPERTIES:
+            properties[key] = value
+    return properties
+
+
+def _pipeline_id(item: Any) -> Optional[str]:
+    pipeline = getattr(item, "pipeline", None)
+    return getattr(pipeline, "id", None) if pipeline is not None else getattr(item, "pipelineId", None)
+
+
 def request_bodies(kind: str, items: list[Any], properties: Optional[dict[str, str]]) -> list[dict[str, Any]]:
     """The bulk request bodies for ``items``: at most 100 per request, each with the provider and properties."""
     from jira_devops.jira.models import SubmitBuildsRequest, SubmitDeploymentsRequest  # noqa: PLC0415
@@ -399,12 +433,13 @@ def request_bodies(kind: str, items: list[Any], properties: Optional[dict[str, s
     bodies: list[dict[str, Any]] = []
     for start in range(0, len(items), MAX_ITEMS_PER_REQUEST):
         chunk = items[start:start + MAX_ITEMS_PER_REQUEST]
+        chunk_properties = with_default_properties(properties, chunk)
         request: Any
         if kind == "builds":
-            request = SubmitBuildsRequest(builds=chunk, properties=properties,
+            request = SubmitBuildsRequest(builds=chunk, properties=chunk_properties,
                                           providerMetadata={"product": PRODUCT})
         else:
-            request = SubmitDeploymentsRequest(deployments=chunk, properties=properties,
+            request = SubmitDeploymentsRequest(deployments=chunk, properties=chunk_properties,
                                                providerMetadata={"product": PRODUCT})
         bodies.append(request.to_json_dict())
     return bodies

@@ -121,8 +121,10 @@ def send_with_retries(
     deadline: Deadline,
     what: str,
     max_attempts: int = MAX_ATTEMPTS,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> httpx.Response:
-    """Call ``send`` until it gives a response that is not worth retrying, within ``deadline``.
+    """Call ``send`` until it gives a response that is not worth retrying, within ``deadline``; ``sleep``
+    waits between attempts.
 
     Raises :class:`UnreachableError` when attempts or time run out.
     """
@@ -156,6 +158,7 @@ def send_with_retries(
         stop=stop,
         before_sleep=before_sleep,
         reraise=False,
+        sleep=sleep,
     )
     try:
         return retrying(attempt)

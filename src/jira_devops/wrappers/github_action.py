@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, TextIO
 from urllib.parse import quote
 
-from jira_devops.errors import ConfigError, ExitCode, JiraDevopsError, UsageError
+from jira_devops.errors import INTERRUPTED, ConfigError, ExitCode, JiraDevopsError, UsageError
 from jira_devops.settings import OPTIONS, Option, convert
 
 INPUT_PREFIX = "JIRA_DEVOPS_INPUT_"
@@ -161,7 +161,7 @@ def run_cli(arguments: list[str], env: Mapping[str, str], log: TextIO) -> CliRun
             exit_code = process.wait()
         except KeyboardInterrupt:  # the run was cancelled: the CLI got the signal too and stops cleanly
             process.wait()
-            return CliRun(ExitCode.INTERRUPTED, None, ["interrupted"])
+            return CliRun(INTERRUPTED, None, ["interrupted"])
         stdout.seek(0)
         text = stdout.read()
     result: Optional[dict[str, Any]] = None
@@ -223,20 +223,6 @@ def write_outputs(path: str, outputs: Mapping[str, str]) -> None:
                 file.write(f"{name}={value}\n")
 
 
-def _item_key(kind: str, item: Mapping[str, Any]) -> tuple[str, ...]:
-    if kind == "builds":
-        return (str(item.get("pipelineId")), str(item.get("buildNumber")))
-    pipeline = item.get("pipeline") or {}
-    environment = item.get("environment") or {}
-    return (str(pipeline.get("id")), str(environment.get("id")), str(item.get("deploymentSequenceNumber")))
-
-
-def _answer_key(kind: str, key: Mapping[str, Any]) -> tuple[str, ...]:
-    if kind == "builds":
-        return (str(key.get("pipelineId")), str(key.get("buildNumber")))
-    return (str(key.get("pipelineId")), str(key.get("environmentId")), str(key.get("deploymentSequenceNumber")))
-
-
 @dataclass(frozen=True)
 class ReportedItem:
     """One build or deployment the CLI sent (or would send), with Jira's answer to it."""
@@ -252,52 +238,14 @@ class ReportedItem:
 
 
 def reported_items(result: Mapping[str, Any]) -> list[ReportedItem]:
-    """Every item in the result's request bodies, matched with Jira's accepted and rejected lists."""
-    items: list[ReportedItem] = []
-    for body in _list(result, "bodies"):
-        if not isinstance(body, dict):
-            continue
-        kind = "builds" if "builds" in body else "deployments"
-        accepted = {_answer_key(kind, key) for key in _list(result, "accepted") if isinstance(key, dict)}
-        rejected: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for answer in _list(result, "rejected"):
-            if isinstance(answer, dict):
-                rejected[_answer_key(kind, answer.get("key") or {})] = tuple(
-                    str(error.get("message", "")) for error in answer.get("errors") or []
-                    if isinstance(error, dict))
-        items.extend(_reported(kind, entry, result, accepted, rejected)
-                     for entry in body.get(kind) or [] if isinstance(entry, dict))
-    return items
-
-
-def _reported(kind: str, entry: Mapping[str, Any], result: Mapping[str, Any], accepted: set[tuple[str, ...]],
-              rejected: Mapping[tuple[str, ...], tuple[str, ...]]) -> ReportedItem:
-    key = _item_key(kind, entry)
-    keys = list(entry.get("issueKeys") or [])
-    for association in entry.get("associations") or []:
-        if isinstance(association, dict) and association.get("associationType") == "issueIdOrKeys":
-            keys.extend(association.get("values") or [])
-    if result.get("dryRun"):
-        outcome = "not sent"
-    elif key in rejected:
-        outcome = "rejected"
-    elif key in accepted:
-        outcome = "accepted"
-    elif result.get("outboxed"):
-        outcome = "outboxed"
-    else:
-        outcome = "no answer"
-    environment = entry.get("environment") or {}
-    return ReportedItem(
-        kind=kind,
-        name=str(entry.get("displayName") or " ".join(key)),
-        url=str(entry.get("url") or ""),
-        state=str(entry.get("state") or ""),
-        environment=str(environment.get("displayName") or "") if isinstance(environment, dict) else "",
-        keys=tuple(str(k) for k in keys),
-        outcome=outcome,
-        reasons=rejected.get(key, ()),
-    )
+    """Every item the CLI sent, with Jira's answer to it, as the result's ``items`` lists them."""
+    return [ReportedItem(kind=str(item.get("api") or ""), name=str(item.get("name") or item.get("key") or ""),
+                         url=str(item.get("url") or ""), state=str(item.get("state") or ""),
+                         environment=str(item.get("environment") or ""),
+                         keys=tuple(str(key) for key in item.get("issueKeys") or []),
+                         outcome=str(item.get("outcome") or "no answer"),
+                         reasons=tuple(str(reason) for reason in item.get("reasons") or []))
+            for item in _list(result, "items") if isinstance(item, dict)]
 
 
 # --- the job summary ---------------------------------------------------------------------------------

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from jira_devops.ci.context import CiContext
+from jira_devops.environments import slugify
 from jira_devops.errors import UsageError
 from jira_devops.history.deploys import ci_previous, git_ref, github, reach
 from jira_devops.history.git import NotARepositoryError, Repository
 from jira_devops.history.limits import deepens, max_commits
-from jira_devops.jira.environments import slugify
 from jira_devops.settings import Settings
 
 __all__ = ["HISTORY_PROVIDERS", "RECORDED_STATES", "LastDeploy", "environment_of", "find_last_deploy", "record_deploy"]
