@@ -61,6 +61,11 @@ class ConfigError(UsageError):
     """The configuration (file, environment or flags) is invalid or incomplete."""
 
 
+class MissingCredentialsError(ConfigError):
+    """The site, client ID or client secret is empty: typical of pull requests from forks and Dependabot,
+    which get no secrets or variables. With ``--no-fail`` the CLI skips the report instead of failing."""
+
+
 class AuthError(JiraDevopsError):
     """The credentials were refused, or lack a permission the call needs."""
 

@@ -134,8 +134,10 @@ class Settings:
     """
 
     # --- connection -----------------------------------------------------------------------------------
-    site: Optional[str] = _setting("str", "Jira site: 'acme', 'acme.atlassian.net' or its URL", _CONN,
-                                   env="JIRA_SITE", metavar="SITE")
+    site: Optional[tuple[str, ...]] = _setting("list", "Jira site: 'acme', 'acme.atlassian.net' or its URL; several "
+                                               "(comma-separated or repeated) are each reported to, with "
+                                               "credentials named per site", _CONN, env="JIRA_SITE", metavar="SITE",
+                                               **_TRUSTED_ONLY)
     cloud_id: Optional[str] = _setting("str", "Jira cloud ID; skips the tenant_info lookup", _CONN,
                                        env="JIRA_CLOUD_ID", metavar="UUID")
     client_id: Optional[str] = _setting("str", "OAuth client ID of the site's OAuth credentials", _CONN,
@@ -186,6 +188,9 @@ class Settings:
                                      default_text="HEAD", metavar="SHA")
     branch: Optional[str] = _setting("str", "branch that was built", (*_REPORT, *_KEYS),
                                      default_text="from the CI, else git", metavar="NAME")
+    tag: Optional[str] = _setting("str", "the tag this run is for: the keys in its annotation are read, and it is "
+                                  "the default label", (*_REPORT, *_KEYS), default_text="the CI's tag ref",
+                                  metavar="NAME")
     repository_url: Optional[str] = _setting("str", "repository URL for commit references and development "
                                              "information (a bare repository's web page)", (*_REPORT, "dev", "dev-id"),
                                              metavar="URL")

@@ -30,7 +30,9 @@ def test_the_first_run_installs_the_tool_into_the_tool_cache(first_run: ActionRu
     locate = first_run.step("locate")
     assert locate.outputs["found"] == "false"
     assert first_run.step("__step1").status == "not emulated"  # actions/cache, asked to restore the venv
-    assert any(line.startswith("::group::Installing jira-devops into") for line in first_run.step("install").log)
+    log = first_run.step("install").log
+    assert log[0] == f"::group::Installing the dependencies of jira-devops into {locate.outputs['venv']}"
+    assert any(line.startswith("installed with uv in ") for line in log), log
     assert first_run.outcome == "success", first_run.text()
 
 
@@ -52,7 +54,7 @@ def test_cache_false_skips_the_cache_step(make_runner: RunnerFactory, tmp_path) 
     run = runner.run({"command": "bogus", "cache": "false", "python": "/nonexistent/python3"})
     assert run.step("__step1").status == "skipped"
     assert run.step("locate").status == "failure"
-    assert run.annotations[0].message.startswith("no Python 3.9 or newer found (/nonexistent/python3)")
+    assert run.annotations[0].message.startswith("no Python 3.9 or newer found (tried: /nonexistent/python3)")
     assert run.step("run").status == "skipped"
     assert run.outcome == "failure"
 

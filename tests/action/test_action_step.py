@@ -125,7 +125,7 @@ def test_step_outputs_count_and_list_what_jira_said() -> None:
 
 def test_step_outputs_of_a_failed_run_say_only_the_exit_code() -> None:
     assert step_outputs(CliRun(4)) == {"issue-keys": "", "accepted": "0", "rejected": "0",
-                                       "unknown-issue-keys": "", "gate-status": "", "exit-code": "4",
+                                       "unknown-issue-keys": "", "gate-status": "", "skipped": "", "exit-code": "4",
                                        "result-json": ""}
 
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 import pytest
 
 from jira_devops.ci.context import CiContext
-from jira_devops.history.issue_keys import KeyRule, make_rule
+from jira_devops.history.issue_keys import make_rule
 from jira_devops.jira.models import MAX_ASSOCIATION_VALUES
 from jira_devops.jira.payloads import GitFacts, build_item
 from jira_devops.settings import Settings
+from support.key_rule import keys_in_message
 
 _PLUGIN_LONG_MESSAGE = "Commit message" + "".join(f" TEST-TEST-{n}" for n in range(1, 510))
 
@@ -56,17 +57,11 @@ TEXT_CASES = [
 ]
 
 
-def _commit_keys(rule: KeyRule, message: str) -> list[str]:
-    """The keys the commit scan finds in ``message`` (as raw bytes, the way git gives them)."""
-    found = rule.commit_finder()(message.encode())
-    return [key.decode("ascii") if isinstance(key, bytes) else key for key in found]
-
-
 @pytest.mark.parametrize(("text", "expected"), [pytest.param(text, keys, id=name) for name, text, keys in TEXT_CASES])
 def test_anchor_text_cases(text: str, expected: list[str]) -> None:
     rule = make_rule()
     assert rule.find(text) == expected
-    assert _commit_keys(rule, text) == expected, "commit messages (bytes) agree with text"
+    assert keys_in_message(rule, text.encode()) == expected, "commit messages (bytes) agree with text"
 
 
 # (id, commit messages newest first, the set of keys the run carries)
@@ -81,7 +76,7 @@ CHANGELOG_CASES = [
                          [pytest.param(messages, keys, id=name) for name, messages, keys in CHANGELOG_CASES])
 def test_anchor_changelog_cases(messages: list[str], expected: set[str]) -> None:
     rule = make_rule()
-    assert {key for message in messages for key in _commit_keys(rule, message)} == expected
+    assert {key for message in messages for key in keys_in_message(rule, message.encode())} == expected
 
 
 # The plugin caps the keys it finds at 500 (its extractor returns a set of at most 500). Here every key is
@@ -98,7 +93,7 @@ LIMIT_CASES = [
 @pytest.mark.parametrize(("messages", "found"), LIMIT_CASES)
 def test_anchor_limit_cases(messages: list[str], found: int) -> None:
     rule = make_rule()
-    keys = list(dict.fromkeys(key for message in messages for key in _commit_keys(rule, message)))
+    keys = list(dict.fromkeys(key for message in messages for key in keys_in_message(rule, message.encode())))
     assert len(keys) == found
     settings = Settings(pipeline_id="acme/api", build_number=1, url="https://ci.example.com/1", state="successful")
     build = build_item(settings, CiContext(), GitFacts(), keys).item.model_dump(exclude_none=True)

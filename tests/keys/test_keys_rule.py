@@ -5,12 +5,8 @@ from __future__ import annotations
 import pytest
 
 from jira_devops.errors import UsageError
-from jira_devops.history.issue_keys import KeyRule, make_rule
-
-
-def in_message(rule: KeyRule, message: bytes) -> list[str]:
-    """The keys the commit scanner's finder gives for a raw message, as text."""
-    return [key if isinstance(key, str) else key.decode("ascii") for key in rule.commit_finder()(message)]
+from jira_devops.history.issue_keys import make_rule
+from support.key_rule import keys_in_message as in_message
 
 DEFAULT_CASES: list[tuple[str, list[str]]] = [
     # plain and separated

@@ -166,12 +166,16 @@ def test_every_trusted_only_setting_is_ignored_in_the_checkouts_file(tmp_path: P
 
 def test_the_api_url_of_the_checkouts_file_falls_back_to_atlassian(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", ("ABC-1 start",))
-    (repo / ".jira-devops.yml").write_text("api_url: http://127.0.0.1:9/steal\nsite: acme\n", encoding="utf-8")
+    (repo / ".jira-devops.yml").write_text("api_url: http://127.0.0.1:9/steal\nsite: acme\nlabel: v1\n",
+                                           encoding="utf-8")
 
     settings = load_settings({}, {}, cwd=repo)
 
     assert settings.api_url == DEFAULT_API_URL
-    assert settings.site == "acme"  # shaping the report is allowed
+    # the site says where the credentials go (several sites, each with its own), so the checkout may not
+    # name it either; shaping the report is still allowed
+    assert settings.site is None
+    assert settings.label == "v1"
 
 
 def test_the_environment_still_wins_over_any_file(tmp_path: Path) -> None:

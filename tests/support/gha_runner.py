@@ -243,7 +243,8 @@ class CompositeRunner:
         if step.get("working-directory"):
             cwd = self.workspace / interpolate(str(step["working-directory"]), contexts)
         done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script_path)], cwd=cwd,
-                              env=step_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              env=step_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              encoding="utf-8", errors="replace",  # the runner reads UTF-8 and never fails on it
                               timeout=self.timeout, check=False, stdin=subprocess.DEVNULL)
         log = done.stdout.splitlines()
         self._commands(log, masks, annotations)

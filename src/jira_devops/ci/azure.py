@@ -12,7 +12,7 @@ from typing import Optional
 from urllib.parse import quote, urlsplit
 
 from jira_devops.ci.context import CiContext
-from jira_devops.ci.environ import Env, split_ref
+from jira_devops.ci.environ import BaseBranch, Env, split_ref
 
 NAME = "azure"
 TITLE = "Azure Pipelines"
@@ -48,6 +48,7 @@ def read(env: Env) -> CiContext:
                  if project_url and build_id is not None else None),
         run_number=build_id, attempt=env.number("SYSTEM_JOBATTEMPT"), branch=branch, tag=tag, commit=commit,
         pr_number=pr_number, repository_url=env.get("BUILD_REPOSITORY_URI"),
+        **(env.base_branch("SYSTEM_PULLREQUEST_TARGETBRANCH") if pr_number else BaseBranch()),
         job_status=env.get("AGENT_JOBSTATUS"), environment_name=env.get("ENVIRONMENT_NAME"),
     )
 

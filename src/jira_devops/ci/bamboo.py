@@ -7,7 +7,7 @@ The pipeline is the plan key (``PROJ-PLAN``; a plan branch has its own key), the
 from __future__ import annotations
 
 from jira_devops.ci.context import CiContext
-from jira_devops.ci.environ import Env
+from jira_devops.ci.environ import BaseBranch, Env
 
 NAME = "bamboo"
 TITLE = "Bamboo"
@@ -33,4 +33,6 @@ def read(env: Env) -> CiContext:
         pr_number=env.get("bamboo_repository_pr_key"),
         repository_url=env.get("bamboo_planRepository_repositoryUrl"),
         environment_name=env.get("bamboo_deploy_environment"),
+        **(env.base_branch("bamboo_repository_pr_targetBranch") if env.get("bamboo_repository_pr_key")
+           else BaseBranch()),
     )

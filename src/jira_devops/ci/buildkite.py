@@ -8,7 +8,7 @@ The pipeline is ``<organisation slug>/<pipeline slug>``. ``BUILDKITE_COMMIT`` ca
 from __future__ import annotations
 
 from jira_devops.ci.context import CiContext
-from jira_devops.ci.environ import Env, exit_status_word
+from jira_devops.ci.environ import BaseBranch, Env, exit_status_word
 
 NAME = "buildkite"
 TITLE = "Buildkite"
@@ -40,4 +40,6 @@ def read(env: Env) -> CiContext:
         pr_number=pull_request if pull_request and pull_request != "false" else None,
         repository_url=env.get("BUILDKITE_REPO"),
         job_status=exit_status_word(env.get("BUILDKITE_COMMAND_EXIT_STATUS")),
+        **(env.base_branch("BUILDKITE_PULL_REQUEST_BASE_BRANCH")
+           if pull_request and pull_request != "false" else BaseBranch()),
     )

@@ -8,7 +8,7 @@ and the commit before a push (``CODEBUILD_WEBHOOK_PREV_COMMIT``).
 from __future__ import annotations
 
 from jira_devops.ci.context import CiContext
-from jira_devops.ci.environ import Env, split_ref
+from jira_devops.ci.environ import BaseBranch, Env, split_ref
 
 NAME = "codebuild"
 TITLE = "AWS CodeBuild"
@@ -44,4 +44,5 @@ def read(env: Env) -> CiContext:
         previous_commit=env.commit("CODEBUILD_WEBHOOK_PREV_COMMIT"), pr_number=pr_number,
         repository_url=env.get("CODEBUILD_SOURCE_REPO_URL"),
         job_status={"1": "success", "0": "failed"}.get(env.get("CODEBUILD_BUILD_SUCCEEDING") or ""),
+        **(env.base_branch("CODEBUILD_WEBHOOK_BASE_REF") if pr_number else BaseBranch()),
     )

@@ -32,6 +32,8 @@ class CiContext:
     commit: Optional[str] = None
     previous_commit: Optional[str] = None
     pr_base_commit: Optional[str] = None
+    base_branch: Optional[str] = None
+    base_branch_source: Optional[str] = None
     pr_number: Optional[str] = None
     pr_title: Optional[str] = None
     repository_url: Optional[str] = None

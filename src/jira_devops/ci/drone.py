@@ -7,7 +7,7 @@ The pipeline is ``<repo>/<stage name>``: one build runs several named pipelines 
 from __future__ import annotations
 
 from jira_devops.ci.context import CiContext
-from jira_devops.ci.environ import Env
+from jira_devops.ci.environ import BaseBranch, Env
 
 NAME = "drone"
 TITLE = "Drone"
@@ -34,4 +34,7 @@ def read(env: Env) -> CiContext:
         pr_title=env.get("DRONE_PULL_REQUEST_TITLE"),
         repository_url=env.first("DRONE_REPO_LINK", "DRONE_GIT_HTTP_URL"),
         job_status=env.get("DRONE_BUILD_STATUS"), environment_name=env.get("DRONE_DEPLOY_TO"),
+        **(env.base_branch("DRONE_TARGET_BRANCH") if is_pr
+           else BaseBranch() if tag or env.commit("DRONE_COMMIT_BEFORE")
+           else env.base_branch("DRONE_REPO_BRANCH", current=branch)),
     )

@@ -6,9 +6,16 @@ import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, TypedDict
 
 _SHA = re.compile(r"^[0-9a-fA-F]{7,64}$")
+
+
+class BaseBranch(TypedDict, total=False):
+    """The ``base_branch`` fields of a :class:`~jira_devops.ci.context.CiContext`, to pass as keywords."""
+
+    base_branch: Optional[str]
+    base_branch_source: Optional[str]
 
 
 class Env:
@@ -65,6 +72,15 @@ class Env:
                       "instead")
             return head_sha
         return commit
+
+    def base_branch(self, name: str, *, current: Optional[str] = None) -> BaseBranch:
+        """The ``base_branch`` fields of a :class:`CiContext` from the variable ``name`` (a branch name or
+        ``refs/heads/<name>``): empty when unset or when it is the run's own branch ``current``."""
+        value = self.get(name)
+        branch = split_ref(value)[0] if value and value.startswith("refs/") else value
+        if not branch or branch == current:
+            return BaseBranch()
+        return BaseBranch(base_branch=branch, base_branch_source=name)
 
     def note(self, text: str) -> None:
         """Remember a warning for the user (shown by ``context`` and after a report)."""

@@ -3,7 +3,9 @@
 The pipeline is the workflow file (``GITHUB_WORKFLOW_REF`` without ``@ref``), stable across runs and
 renames of the workflow's display name. For ``pull_request`` events GitHub checks out a merge commit it
 made (``GITHUB_SHA``); the commit reported is the pull request's head, read from the event payload, and
-the pull request's base (``pull_request.base.sha``) starts the range of commits whose keys count.
+the pull request's base (``pull_request.base.sha``) starts the range of commits whose keys count. A push
+that creates a branch (``before`` all zeros) reads the commits since the merge base with the repository's
+default branch.
 """
 
 from __future__ import annotations
@@ -71,15 +73,22 @@ def read(env: Env) -> CiContext:
                  f"commit are unknown, GITHUB_SHA {(commit or '?')[:7]} is reported")
 
     previous = None
+    base_branch = None
     before = _text(event.get("before"))
     if event_name == "push" and before and not is_zero_sha(before):
         previous = before
+    elif event_name == "push" and before and not tag:  # a push that created the branch
+        repository = event.get("repository")
+        default = _text(repository.get("default_branch")) if isinstance(repository, dict) else None
+        base_branch = default if default != branch else None
 
     return CiContext(
         provider=NAME, provider_name=TITLE, pipeline_id=pipeline_id, pipeline_name=workflow or pipeline_id,
         pipeline_url=pipeline_url, run_url=run_url, run_number=env.number("GITHUB_RUN_NUMBER"),
         attempt=attempt, branch=branch, tag=tag, commit=commit, previous_commit=previous,
-        pr_base_commit=pr_base, pr_number=pr_number, pr_title=pr_title, repository_url=repo_url,
+        pr_base_commit=pr_base, base_branch=base_branch,
+        base_branch_source="the push event's repository.default_branch (a new branch)" if base_branch else None,
+        pr_number=pr_number, pr_title=pr_title, repository_url=repo_url,
     )
 
 

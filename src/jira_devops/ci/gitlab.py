@@ -10,7 +10,7 @@ range starts at ``CI_MERGE_REQUEST_DIFF_BASE_SHA`` (the merge base of the reques
 from __future__ import annotations
 
 from jira_devops.ci.context import CiContext
-from jira_devops.ci.environ import Env, url_join
+from jira_devops.ci.environ import BaseBranch, Env, url_join
 
 NAME = "gitlab"
 TITLE = "GitLab CI"
@@ -30,6 +30,10 @@ def read(env: Env) -> CiContext:
     status = env.get("CI_JOB_STATUS")
     if status == "running":
         status = None  # the job's own script is still running: its outcome is not known yet
+    new_branch = BaseBranch()
+    if env.get("CI_COMMIT_BRANCH") and not env.commit("CI_COMMIT_BEFORE_SHA") \
+            and not env.get("CI_MERGE_REQUEST_IID"):  # zeros: the branch's first pipeline (or a scheduled one)
+        new_branch = env.base_branch("CI_DEFAULT_BRANCH", current=branch)
     return CiContext(
         provider=NAME, provider_name=TITLE, pipeline_id=project, pipeline_name=project,
         pipeline_url=url_join(project_url, "-", "pipelines"), run_url=env.get("CI_PIPELINE_URL"),
@@ -37,5 +41,5 @@ def read(env: Env) -> CiContext:
         previous_commit=env.commit("CI_COMMIT_BEFORE_SHA"),
         pr_base_commit=env.commit("CI_MERGE_REQUEST_DIFF_BASE_SHA"), pr_number=env.get("CI_MERGE_REQUEST_IID"),
         pr_title=env.get("CI_MERGE_REQUEST_TITLE"), repository_url=project_url, job_status=status,
-        environment_name=env.get("CI_ENVIRONMENT_NAME"),
+        environment_name=env.get("CI_ENVIRONMENT_NAME"), **new_branch,
     )

@@ -3,7 +3,8 @@
 ``GIT_PREVIOUS_SUCCESSFUL_COMMIT`` is the commit of this job's last successful build, so the commits of
 a run are ``previous..HEAD``. ``GIT_BRANCH`` carries the remote's name (``origin/main``), which is
 stripped; multibranch jobs give ``BRANCH_NAME`` (``PR-12`` for a pull request, whose source branch is
-``CHANGE_BRANCH``).
+``CHANGE_BRANCH``). A pull request build with no previous successful build reads the commits since the
+merge base with ``CHANGE_TARGET``, its target branch.
 
 ``JOB_NAME`` holds each folder and job as a URL path segment, so a multibranch job for ``feature/x`` is
 ``acme/api/feature%2Fx``: that stays the pipeline ID (stable, and what earlier reports used), while the name
@@ -16,7 +17,7 @@ from typing import Optional
 from urllib.parse import unquote
 
 from jira_devops.ci.context import CiContext
-from jira_devops.ci.environ import Env
+from jira_devops.ci.environ import BaseBranch, Env
 
 NAME = "jenkins"
 TITLE = "Jenkins"
@@ -38,11 +39,13 @@ def read(env: Env) -> CiContext:
     if previous and previous == commit:
         env.note(f"GIT_PREVIOUS_SUCCESSFUL_COMMIT is this build's commit {commit[:7]} (a rebuild): "
                  "no new commits since the last successful build")
+    target = env.base_branch("CHANGE_TARGET") if env.get("CHANGE_ID") else BaseBranch()
     return CiContext(
         provider=NAME, provider_name=TITLE, pipeline_id=job, pipeline_name=display_name(job),
         pipeline_url=env.first("JOB_DISPLAY_URL", "JOB_URL"),
         run_url=env.first("RUN_DISPLAY_URL", "BUILD_URL"), run_number=env.number("BUILD_NUMBER"),
         branch=branch, tag=tag, commit=commit, previous_commit=previous,
+        **target,
         pr_number=env.get("CHANGE_ID"), pr_title=env.get("CHANGE_TITLE"),
         repository_url=env.first("GIT_URL", "GIT_URL_1"),
     )

@@ -8,7 +8,7 @@ before a push.
 from __future__ import annotations
 
 from jira_devops.ci.context import CiContext
-from jira_devops.ci.environ import Env, exit_status_word, is_zero_sha
+from jira_devops.ci.environ import BaseBranch, Env, exit_status_word, is_zero_sha
 
 NAME = "travis"
 TITLE = "Travis CI"
@@ -38,4 +38,5 @@ def read(env: Env) -> CiContext:
         branch=env.get("TRAVIS_PULL_REQUEST_BRANCH") if is_pr else (None if tag else env.get("TRAVIS_BRANCH")),
         tag=tag, commit=commit, previous_commit=previous, pr_number=pull_request if is_pr else None,
         repository_url=None, job_status=exit_status_word(env.get("TRAVIS_TEST_RESULT")),
+        **(env.base_branch("TRAVIS_BRANCH") if is_pr else BaseBranch()),  # a pull request's TRAVIS_BRANCH is its target
     )

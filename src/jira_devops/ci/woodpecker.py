@@ -8,7 +8,7 @@ successful commit only when that pipeline succeeded on the same branch.
 from __future__ import annotations
 
 from jira_devops.ci.context import CiContext
-from jira_devops.ci.environ import Env
+from jira_devops.ci.environ import BaseBranch, Env
 
 NAME = "woodpecker"
 TITLE = "Woodpecker CI"
@@ -35,4 +35,6 @@ def read(env: Env) -> CiContext:
         commit=env.commit("CI_COMMIT_SHA"), previous_commit=previous,
         pr_number=env.get("CI_COMMIT_PULL_REQUEST"), repository_url=env.get("CI_REPO_URL"),
         job_status=env.get("CI_PIPELINE_STATUS"), environment_name=env.get("CI_PIPELINE_DEPLOY_TARGET"),
+        **(env.base_branch("CI_COMMIT_TARGET_BRANCH") if is_pr
+           else BaseBranch() if tag or previous else env.base_branch("CI_REPO_DEFAULT_BRANCH", current=branch)),
     )

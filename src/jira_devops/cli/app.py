@@ -8,13 +8,21 @@ functions. This module imports only the standard library so that ``--help`` and 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Optional
 
 from jira_devops._version import __version__
 from jira_devops.cli.commands import COMMAND_MODULES, CommandModule, load_command
-from jira_devops.errors import INTERNAL_ERROR, INTERRUPTED, ExitCode, JiraDevopsError, UsageError
+from jira_devops.errors import (
+    INTERNAL_ERROR,
+    INTERRUPTED,
+    ExitCode,
+    JiraDevopsError,
+    MissingCredentialsError,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     from jira_devops.settings import Option, Settings
@@ -158,8 +166,21 @@ def _configure_logging(debug: bool) -> None:
     root.propagate = False
 
 
+def _tolerant_console() -> None:
+    """Never crash on a character the console cannot show (a cp1252 Windows console): escape it instead.
+
+    Machine-readable output is ASCII (JSON with ``\\u`` escapes), so only human text is ever escaped.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or detached stream: nothing to print to
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the CLI; returns the exit code (always 0 for ``hook``: a git hook must never fail the push)."""
+    _tolerant_console()
     arguments = list(sys.argv[1:] if argv is None else argv)
     code = _main(arguments)
     return ExitCode.OK if arguments[:1] == ["hook"] else code
@@ -171,6 +192,7 @@ def _main(arguments: list[str]) -> int:
         return ExitCode.OK
     debug = "--debug" in arguments
     settings: Optional[Settings] = None
+    command: Optional[str] = None
     try:
         parser, modules = build_parser()
         if not arguments:
@@ -184,7 +206,8 @@ def _main(arguments: list[str]) -> int:
         if args.command is None:
             parser.print_help()
             return ExitCode.USAGE
-        module = modules[args.command]
+        command = str(args.command)
+        module = modules[command]
         settings = resolve(args, module)
         debug = bool(settings.debug)
         _print_warnings(settings.warnings)
@@ -193,6 +216,9 @@ def _main(arguments: list[str]) -> int:
     except JiraDevopsError as error:
         from jira_devops.redact import redact  # noqa: PLC0415
 
+        if isinstance(error, MissingCredentialsError) and settings is not None and settings.no_fail \
+                and not settings.gate:
+            return _skip_without_credentials(error, command, settings)
         softened = _soften(error.exit_code, settings)
         label = "error" if softened == error.exit_code else "warning"
         print(redact(f"{label}: {error.one_line()}"), file=sys.stderr)
@@ -230,6 +256,22 @@ def _soften(code: int, settings: Optional[Settings]) -> int:
         print(f"warning: exiting 0 instead of {code} because of --no-fail", file=sys.stderr)
         return ExitCode.OK
     return code
+
+
+def _skip_without_credentials(error: MissingCredentialsError, command: Optional[str], settings: Settings) -> int:
+    """``--no-fail`` without a site or credentials: nothing is sent, a warning says why, exit 0.
+
+    Pull requests from forks and Dependabot get no secrets (nor variables), so their builds would
+    otherwise fail on a report they could never send. With ``--json`` the result says it was skipped.
+    """
+    import json  # noqa: PLC0415
+
+    print(f"warning: skipped: {error.message}, so nothing was sent to Jira (pull requests from forks and "
+          "Dependabot get no secrets); exiting 0 because of --no-fail", file=sys.stderr)
+    if settings.json:
+        print(json.dumps({"command": command, "dryRun": False, "skipped": f"{error.message} (--no-fail)"},
+                         indent=2))
+    return ExitCode.OK
 
 
 def _print_traceback() -> None:

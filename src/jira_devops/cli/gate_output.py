@@ -91,7 +91,7 @@ def print_outcome(outcome: GateOutcome, *, as_json: bool = False, quiet: bool = 
     stdout = out or sys.stdout
     stderr = err or sys.stderr
     if as_json:
-        print(redact(json.dumps(outcome.to_json(), indent=2, ensure_ascii=False)), file=stdout)
+        print(redact(json.dumps(outcome.to_json(), indent=2)), file=stdout)
     elif not quiet:
         print(redact(f"gate: {outcome.status}"), file=stdout)
         if show_change_requests:

@@ -10,7 +10,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from jira_devops.delivery.report import ReportResult
+from jira_devops.delivery.report import ReportResult, SitesResult
 from jira_devops.history.key_discovery import KeyDiscovery
 from jira_devops.jira.lookup import describe_item
 from jira_devops.redact import redact
@@ -45,24 +45,12 @@ class Printer:
             print(redact(f"note: {text}"), file=self.err)
 
     def json(self, data: Any) -> None:
-        """One JSON document on stdout."""
-        print(redact(json.dumps(data, indent=2, ensure_ascii=False)), file=self.out)
+        """One JSON document on stdout, ASCII only (``\\u`` escapes), so any console encoding carries it."""
+        print(redact(json.dumps(data, indent=2)), file=self.out)
 
     def report(self, result: ReportResult) -> None:
         """Print a report's result in the chosen form."""
-        for warning in result.warnings:
-            self.warning(warning)
-        for note in result.notes:
-            self.note(note)
-        for key in result.unknown_issue_keys:
-            self.warning(f"Jira does not know issue {key} (a typo, another site, or not an issue key)")
-        for association in result.unknown_associations:
-            values = ", ".join(str(value) for value in association.get("values") or [])
-            self.warning(f"Jira does not know {association.get('associationType', 'association')} {values}")
-        if result.gate is not None and result.gate.exit_code:
-            self.error(result.gate.message())
-        if result.undelivered is not None:
-            self.error(result.undelivered.one_line())
+        self._problems(result)
         if self.as_json:
             self.json(result.to_json())
             return
@@ -72,6 +60,46 @@ class Printer:
             return
         for line in summary_lines(result):
             self.line(line)
+
+    def sites_report(self, result: SitesResult) -> None:
+        """Print a report to several sites: each site's answer under its name, the keys and range once."""
+        for warning in result.warnings:
+            self.warning(warning)
+        for note in result.notes:
+            self.note(note)
+        for name, site in result.sites:
+            self._problems(site, prefix=f"{name}: ")
+        if self.as_json:
+            self.json(result.to_json())
+            return
+        first = result.sites[0][1]
+        if first.dry_run and not first.skipped:
+            for body in first.bodies:  # the same bodies go to every site
+                self.json(body)
+            return
+        unknown: set[str] = set()
+        for name, site in result.sites:
+            self.line(f"site {name}: exit {site.exit_code}")
+            for line in delivery_lines(site):
+                self.line(f"  {line}")
+            unknown.update(site.unknown_issue_keys)
+        for line in key_lines(result.keys, unknown):
+            self.line(line)
+
+    def _problems(self, result: ReportResult, prefix: str = "") -> None:
+        for warning in result.warnings:
+            self.warning(prefix + warning)
+        for note in result.notes:
+            self.note(prefix + note)
+        for key in result.unknown_issue_keys:
+            self.warning(f"{prefix}Jira does not know issue {key} (a typo, another site, or not an issue key)")
+        for association in result.unknown_associations:
+            values = ", ".join(str(value) for value in association.get("values") or [])
+            self.warning(f"{prefix}Jira does not know {association.get('associationType', 'association')} {values}")
+        if result.gate is not None and result.gate.exit_code:
+            self.error(prefix + result.gate.message())
+        if result.undelivered is not None:
+            self.error(prefix + result.undelivered.one_line())
 
 
 def _count(number: int, noun: str) -> str:
@@ -90,6 +118,29 @@ def range_line(keys: KeyDiscovery) -> str:
 
 def summary_lines(result: ReportResult) -> list[str]:
     """The human summary of a report."""
+    if result.skipped:
+        return [f"nothing sent: {result.skipped}"]
+    lines = [line for line in delivery_lines(result) if not line.startswith("gate: ")]
+    lines.extend(key_lines(result.keys, set(result.unknown_issue_keys)))
+    lines.extend(line for line in delivery_lines(result) if line.startswith("gate: "))
+    return lines
+
+
+def key_lines(keys: KeyDiscovery, unknown: set[str]) -> list[str]:
+    """The keys, where each came from, and the range read."""
+    lines: list[str] = []
+    if keys.keys:
+        lines.append("issue keys:")
+        for found in keys.keys:
+            flag = "  (unknown to Jira)" if found.key in unknown else ""
+            lines.append(f"  {found.key:<14} from {', '.join(found.sources)}{flag}")
+    if keys.range_used:
+        lines.append(range_line(keys))
+    return lines
+
+
+def delivery_lines(result: ReportResult) -> list[str]:
+    """What one site made of a report: accepted, rejected, kept in the outbox, the gate."""
     lines: list[str] = []
     if result.skipped:
         return [f"nothing sent: {result.skipped}"]
@@ -102,14 +153,6 @@ def summary_lines(result: ReportResult) -> list[str]:
         lines.append("entities: " + ", ".join(f"{name}: {number}" for name, number in result.counts.items()))
     if result.outboxed:
         lines.append(f"kept in the outbox for later delivery: {result.outboxed} request(s)")
-    if result.keys.keys:
-        lines.append("issue keys:")
-        unknown = set(result.unknown_issue_keys)
-        for found in result.keys.keys:
-            flag = "  (unknown to Jira)" if found.key in unknown else ""
-            lines.append(f"  {found.key:<14} from {', '.join(found.sources)}{flag}")
-    if result.keys.range_used:
-        lines.append(range_line(result.keys))
     if result.gate_status:
         from jira_devops.delivery.gating import change_requests  # noqa: PLC0415
 

@@ -2,7 +2,9 @@
 
 ``report_build(settings)`` and ``report_deploy(settings)`` do everything the CLI commands do except
 printing: detect the CI, find the issue keys, build the payload, send it (or not, with ``dry_run``), and
-return a :class:`ReportResult`.
+return a :class:`ReportResult`. With several sites (:mod:`jira_devops.jira.sites`),
+``report_build_to_sites`` and ``report_deploy_to_sites`` prepare once and report to each site with its own
+credentials, returning a :class:`SitesResult` whose exit code is the worst of the sites'.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, Optional
 from jira_devops import ci as ci_detection
 from jira_devops.ci.context import CiContext
 from jira_devops.delivery.sending import Delivery
-from jira_devops.errors import UsageError
+from jira_devops.errors import ConfigError, ExitCode, UsageError
 from jira_devops.history.git import Repository
 from jira_devops.history.key_discovery import KeyDiscovery, discover_keys
 from jira_devops.jira.lookup import item_key
@@ -190,6 +192,62 @@ class ReportResult:
         }
 
 
+# The worst exit code of several sites, worst first: a gate's "no" or "not yet" stops a deployment, a
+# refused credential needs a person, an unreachable site waits in the outbox, a rejection is Jira's answer.
+_WORST_FIRST = (ExitCode.GATE_BLOCKED, ExitCode.GATE_TIMEOUT, ExitCode.USAGE, ExitCode.AUTH,
+                ExitCode.UNREACHABLE, ExitCode.REJECTED)
+
+
+def worst_exit_code(codes: list[int]) -> int:
+    """The code of the worst outcome among several sites' (see :data:`_WORST_FIRST`); 0 when all are 0."""
+    for code in _WORST_FIRST:
+        if code in codes:
+            return code
+    return max(codes, default=ExitCode.OK)
+
+
+@dataclass(frozen=True)
+class SitesResult:
+    """A report to several sites: the keys and warnings they share, and each site's own result."""
+
+    command: str
+    keys: KeyDiscovery
+    sites: list[tuple[str, ReportResult]]
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """The worst of the sites' exit codes (:func:`worst_exit_code`)."""
+        return worst_exit_code([result.exit_code for _, result in self.sites])
+
+    def to_json(self) -> dict[str, Any]:
+        """One JSON object: the single-site shape summed over the sites (so readers of one site's output
+        keep working), plus ``sites`` (each site's own object, with ``site`` and ``exitCode``) and the
+        overall ``exitCode``."""
+        per_site = []
+        for name, result in self.sites:
+            data = result.to_json()
+            per_site.append({"site": name, "exitCode": result.exit_code, **data})
+        first = per_site[0]
+        combined: dict[str, Any] = {key: first[key] for key in first if key not in ("site", "exitCode")}
+        for key in ("accepted", "rejected", "unknownAssociations", "gateDetails", "items"):
+            combined[key] = [item for data in per_site for item in data[key]]
+        combined["unknownIssueKeys"] = list(dict.fromkeys(key for data in per_site for key in data["unknownIssueKeys"]))
+        combined["outboxed"] = sum(data["outboxed"] for data in per_site)
+        combined["requests"] = sum(data["requests"] for data in per_site)
+        undelivered = [f"{data['site']}: {data['undelivered']}" for data in per_site if data["undelivered"]]
+        combined["undelivered"] = "; ".join(undelivered) or None
+        gates = [data["gateStatus"] for data in per_site if data["gateStatus"]]
+        combined["gateStatus"] = gates[0] if len(set(gates)) == 1 else ("; ".join(gates) or None)
+        combined["warnings"] = [*self.warnings, *(f"{data['site']}: {line}" for data in per_site
+                                                  for line in data["warnings"])]
+        combined["notes"] = [*self.notes, *(f"{data['site']}: {line}" for data in per_site for line in data["notes"])]
+        combined["exitCode"] = self.exit_code
+        combined["sites"] = per_site
+        return combined
+
+
 def detect_ci(settings: Settings, environ: Optional[Mapping[str, str]] = None) -> CiContext:
     """The CI context, forced by ``settings.ci`` when given."""
     return ci_detection.detect(os.environ if environ is None else environ, force=settings.ci)
@@ -266,12 +324,18 @@ def prepare_deployment(settings: Settings, ci: CiContext) -> tuple[Prepared, Key
     return prepared, keys
 
 
+def _shared_warnings(ci: CiContext, keys: KeyDiscovery, prepared: Prepared) -> list[str]:
+    return [*ci.notes, *keys.warnings, *prepared.warnings]
+
+
 def _report(command: str, api: DevOpsApi, settings: Settings, prepared: Prepared, keys: KeyDiscovery,
-            ci: CiContext, progress: Optional[Callable[[GateEvent], None]] = None) -> ReportResult:
+            ci: CiContext, progress: Optional[Callable[[GateEvent], None]] = None, *,
+            shared: bool = True) -> ReportResult:
     """Send what was prepared, wait on a gate, record the deploy: each stage returns what it produced,
-    and the result is assembled here, once."""
-    warnings = [*ci.notes, *keys.warnings, *prepared.warnings]
-    notes = list(prepared.notes)
+    and the result is assembled here, once. ``shared=False`` leaves out the warnings and notes every
+    site shares (a :class:`SitesResult` holds them once)."""
+    warnings = _shared_warnings(ci, keys, prepared) if shared else []
+    notes = list(prepared.notes) if shared else []
 
     def result(**produced: Any) -> ReportResult:
         return ReportResult(command=command, api=api, keys=keys, dry_run=bool(settings.dry_run),
@@ -316,6 +380,51 @@ def report_build(settings: Settings, *, ci: Optional[CiContext] = None) -> Repor
     return _report("report-build", "builds", settings, prepared, keys, context)
 
 
+def _report_to_sites(command: str, api: DevOpsApi, settings: Settings, prepared: Prepared, keys: KeyDiscovery,
+                     ci: CiContext, progress: Optional[Callable[[GateEvent], None]] = None) -> SitesResult:
+    """Report what was prepared to each site. Every site's connection settings are checked before
+    anything is sent, so a missing credential for one site never leaves the others half-reported."""
+    from jira_devops.jira.sites import per_site_settings, site_variable  # noqa: PLC0415
+
+    sites = per_site_settings(settings)
+    if not settings.dry_run:
+        from jira_devops.jira.connection import connection_from_settings  # noqa: PLC0415
+
+        for name, own in sites:
+            try:
+                connection_from_settings(own)
+            except ConfigError as error:
+                raise ConfigError(f"site {name}: {error.message}",
+                                  hint=f"{error.hint or 'fix it'} (or {site_variable('client_id', name)}, "
+                                       f"{site_variable('client_secret', name)}... for this site alone)") from None
+    results = [(name, _report(command, api, own, prepared, keys, ci, progress, shared=False)) for name, own in sites]
+    return SitesResult(command=command, keys=keys, sites=results, warnings=_shared_warnings(ci, keys, prepared),
+                       notes=list(prepared.notes))
+
+
+def report_build_to_sites(settings: Settings, *, ci: Optional[CiContext] = None) -> SitesResult:
+    """Report one build to each of several sites (or, with ``dry_run``, only prepare it)."""
+    context = ci or detect_ci(settings)
+    prepared, keys = prepare_build(settings, context)
+    return _report_to_sites("report-build", "builds", settings, prepared, keys, context)
+
+
+def report_deploy_to_sites(settings: Settings, *, ci: Optional[CiContext] = None,
+                           progress: Optional[Callable[[GateEvent], None]] = None) -> SitesResult:
+    """Report one deployment to each of several sites, each with its own gate when ``settings.gate``;
+    the deployed commit is recorded once, when no site's gate stopped it."""
+    context = ci or detect_ci(settings)
+    prepared, keys = prepare_deployment(settings, context)
+    result = _report_to_sites("report-deploy", "deployments", settings, prepared, keys, context, progress)
+    problems = _record_deploy(settings, context, prepared, [site.gate_status for _, site in result.sites])
+    if not problems:
+        return result
+    relied_on = settings.record is True or settings.since == "last-deploy"
+    if relied_on:
+        return dataclasses.replace(result, warnings=[*result.warnings, *problems])
+    return dataclasses.replace(result, notes=[*result.notes, *problems])
+
+
 def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None,
                   progress: Optional[Callable[[GateEvent], None]] = None) -> ReportResult:
     """Report one deployment to Jira (or, with ``dry_run``, only prepare the request bodies).
@@ -326,7 +435,7 @@ def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None,
     context = ci or detect_ci(settings)
     prepared, keys = prepare_deployment(settings, context)
     result = _report("report-deploy", "deployments", settings, prepared, keys, context, progress)
-    problems = _record_deploy(settings, context, prepared, result)
+    problems = _record_deploy(settings, context, prepared, [result.gate_status])
     if not problems:
         return result
     relied_on = settings.record is True or settings.since == "last-deploy"
@@ -335,7 +444,8 @@ def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None,
     return dataclasses.replace(result, notes=[*result.notes, *problems])
 
 
-def _record_deploy(settings: Settings, ci: CiContext, prepared: Prepared, result: ReportResult) -> list[str]:
+def _record_deploy(settings: Settings, ci: CiContext, prepared: Prepared,
+                   gate_statuses: list[Optional[str]]) -> list[str]:
     """Remember the commit a successful deployment shipped, for the next ``--since last-deploy``.
 
     The environment received the commit whatever Jira made of the report, so Jira's answer does not
@@ -347,7 +457,7 @@ def _record_deploy(settings: Settings, ci: CiContext, prepared: Prepared, result
 
     item = prepared.item
     if settings.dry_run or settings.record is False or item.state not in RECORDED_STATES \
-            or result.gate_status not in (None, "allowed"):
+            or any(status not in (None, "allowed") for status in gate_statuses):
         return []
     commit = settings.commit or ci.commit or "HEAD"
     return record_deploy(settings, ci, commit, item.environment.id)

@@ -3,8 +3,9 @@
 In order of precedence: ``--range A..B``; ``--since REF`` (to HEAD), including ``--since last-deploy``
 (the deploy history says which commit the environment runs); ``--since-tag GLOB`` (the newest matching tag
 that is an ancestor of HEAD's parent); for a pull/merge request run, the request's base as the CI names it;
-the CI's previous successful commit; otherwise HEAD alone. Commits reachable from the base never count;
-merge commits do.
+the CI's previous successful commit; for a pull request or a new branch whose CI names only a branch (its
+target, or the default branch), the merge base with that branch; otherwise HEAD alone. Commits reachable
+from the base never count; merge commits do.
 
 Shallow clones are detected: when the base is missing it is fetched, deepening the clone just far enough
 (at most ``--max-commits`` deep; see :mod:`jira_devops.history.limits`) unless ``--no-deepen``; when it
@@ -19,7 +20,7 @@ from typing import Callable, Optional
 
 from jira_devops.ci.context import CiContext
 from jira_devops.errors import GitError, UsageError
-from jira_devops.history.git import Repository
+from jira_devops.history.git import Repository, valid_ref_name
 from jira_devops.history.limits import deepens, max_commits
 from jira_devops.settings import Settings
 
@@ -79,6 +80,8 @@ def plan_range(settings: Settings, ci: CiContext, repo: Repository) -> CommitRan
         return planner.pr_base(ci)
     if ci.previous_commit:
         return planner.ci_previous(ci)
+    if ci.base_branch and ci.base_branch != (settings.branch or ci.branch):
+        return planner.merge_base_with(ci.base_branch, ci.base_branch_source or ci.provider_name)
     plan = CommitRange(tip=head, limit=1, text=short(head))
     plan.explanation.append("no --range, --since or --since-tag given and the CI names no pull request base "
                             f"or previous successful commit: reading HEAD ({short(head)}) only")
@@ -160,6 +163,49 @@ class _Planner:
     def pr_base(self, ci: CiContext) -> CommitRange:
         source = f"the pull request's base ({_PR_BASE_SOURCES.get(ci.provider, ci.provider_name)})"
         return self._between(ci.pr_base_commit or "", self.head, source, given=False)
+
+    def merge_base_with(self, branch: str, named_by: str) -> CommitRange:
+        """The commits since HEAD forked from ``branch`` (a pull request's target, a new branch's default
+        branch): ``<remote>/<branch>`` or ``<branch>``, fetched into a shallow clone that lacks both (like
+        deepening, the network is only used for a clone that is shallow on purpose)."""
+        source = f"the merge base with {branch} ({named_by})"
+        target = self._branch_tip(branch)
+        if target is None:
+            plan = CommitRange(tip=self.head, limit=1, text=short(self.head), base_source=source)
+            plan.warnings.append(f"{named_by} names the branch {branch!r}, which is neither in this checkout nor "
+                                 f"fetchable from {self.settings.remote!r}; reading HEAD only (fetch it, or give "
+                                 f"--since {self.settings.remote}/{branch})")
+            return plan
+        base = self.repo.merge_base(self.head, target)
+        if base is None and self.repo.is_shallow() and deepens(self.settings):
+            done = self.repo.deepen_until(self.settings.remote, [self.head, target],
+                                          lambda: self.repo.merge_base(self.head, target) is not None,
+                                          limit=self.limit)
+            self.deepen_failure = f"; {done.failure}" if done.failure else ""
+            base = self.repo.merge_base(self.head, target)
+        if base is None:
+            plan = CommitRange(tip=self.head, limit=1, text=short(self.head), base_source=source)
+            plan.warnings.append(f"HEAD and {branch} have no common commit in this checkout"
+                                 f"{' (shallow clone)' if self.repo.is_shallow() else ''}; reading HEAD only "
+                                 f"({SHALLOW_FIX}){self.deepen_failure}")
+            return plan
+        plan = self._between(base, self.head, source, given=False)
+        if plan.base == self.head:
+            return self._rerun(plan, f"HEAD is already on {branch}")
+        return plan
+
+    def _branch_tip(self, branch: str) -> Optional[str]:
+        if not valid_ref_name(f"refs/heads/{branch}"):
+            return None
+        remote_ref = f"refs/remotes/{self.settings.remote}/{branch}"
+        for ref in (remote_ref, f"refs/heads/{branch}"):
+            sha = self.repo.resolve_commit(ref)
+            if sha is not None:
+                return sha
+        if self.repo.is_shallow() and deepens(self.settings) and self.repo.has_remote(self.settings.remote):
+            self.repo.fetch(self.settings.remote, f"refs/heads/{branch}", remote_ref)
+            return self.repo.resolve_commit(remote_ref)
+        return None
 
     def last_deploy(self, ci: CiContext) -> CommitRange:
         from jira_devops.history.deploys import find_last_deploy  # noqa: PLC0415 - only for this mode

@@ -270,6 +270,21 @@ class Repository:
         """The nearest tag matching the glob ``pattern`` reachable from ``before`` (``git describe``)."""
         return self._try("describe", "--tags", "--abbrev=0", f"--match={pattern}", before)
 
+    def tag_message(self, name: str) -> Optional[str]:
+        """The message of the annotated tag ``name`` (its signature left out); ``None`` for a lightweight
+        tag or no such tag here."""
+        ref = f"refs/tags/{name}"
+        if not valid_ref_name(ref):
+            return None
+        kind = self._try("for-each-ref", "--format=%(objecttype)", ref)
+        if kind != "tag":
+            return None
+        return self._try("for-each-ref", "--format=%(contents:subject)%0a%0a%(contents:body)", ref)
+
+    def has_ref(self, ref: str) -> bool:
+        """Whether ``ref`` (a full ref name) exists in this clone."""
+        return bool(self._try("for-each-ref", "--format=%(refname)", ref))
+
     def commit_time(self, sha: str) -> Optional[int]:
         """The committer time of ``sha`` (seconds since the epoch)."""
         text = self._try("show", "-s", "--format=%ct", sha, "--")

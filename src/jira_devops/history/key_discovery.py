@@ -18,6 +18,7 @@ from jira_devops.errors import UsageError
 from jira_devops.history.commit_range import CommitRange, plan_range
 from jira_devops.history.git import LogReader, NotARepositoryError, Repository
 from jira_devops.history.issue_keys import FoundKey, KeyCollector, KeyRule, make_rule
+from jira_devops.history.limits import deepens
 from jira_devops.settings import Settings
 
 __all__ = ["FoundKey", "KeyDiscovery", "discover_keys", "key_rule"]
@@ -88,6 +89,9 @@ def discover_keys(settings: Settings, ci: CiContext, *, repo_path: Optional[Path
         if settings.title_keys is not False and ci.pr_title:
             collector.add(rule.find(ci.pr_title), "pr-title")
             explanation.insert(0, f"PR title {ci.pr_title!r} ({ci.provider_name})")
+        tag = settings.tag or ci.tag
+        if tag and repo is not None and settings.commit_keys is not False:
+            _add_tag_annotation(settings, repo, tag, rule, collector, explanation)
         if reader is not None:
             reader.scan(rule, collector)
     finally:
@@ -119,6 +123,23 @@ def _branch(settings: Settings, ci: CiContext, repo: Optional[Repository]) -> tu
     return (repo.branch() if repo else None), "the checked-out branch"
 
 
+def _add_tag_annotation(settings: Settings, repo: Repository, tag: str, rule: KeyRule, collector: KeyCollector,
+                        explanation: list[str]) -> None:
+    """The keys in the annotated tag's message (release notes often live there), as ``tag:<name>``.
+
+    A tag missing from a shallow clone (CIs often fetch without tags) is fetched, unless ``--no-deepen``.
+    """
+    ref = f"refs/tags/{tag}"
+    if not repo.has_ref(ref) and repo.is_shallow() and deepens(settings) and repo.has_remote(settings.remote):
+        repo.fetch(settings.remote, ref, ref)
+    message = repo.tag_message(tag)
+    if message is None:
+        explanation.append(f"tag {tag!r}: not an annotated tag in this checkout, so no tag message was read")
+        return
+    collector.add(rule.find(message), f"tag:{tag}")
+    explanation.append(f"tag {tag!r}: its annotation's message was read")
+
+
 def _add_explicit(settings: Settings, collector: KeyCollector) -> None:
     """Explicit keys must each be a key: one that is not is an error, never silently dropped.
 
@@ -143,8 +164,9 @@ def _open_repository(settings: Settings, folder: Path, warnings: list[str]) -> O
             raise NotARepositoryError(f"{settings.describe_source(chosen[0])} needs a git repository, but "
                                       f"{error.message}", hint=error.hint) from None
         if settings.commit_keys is not False:
-            warnings.append(f"{error.message}, so no commit messages were read (pass --repo, or name the "
-                            "keys with --issue-key)")
+            fix = "install git in the job's image" if "not installed" in error.message else "pass --repo"
+            warnings.append(f"{error.message}, so no commit messages were read ({fix}, or name the keys with "
+                            "--issue-key)")
         return None
 
 

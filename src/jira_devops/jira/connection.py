@@ -6,7 +6,6 @@ Turns the raw ``site``, ``api_url``, ``cloud_id``, ``client_id`` and secret sett
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -14,13 +13,10 @@ from pathlib import Path
 from typing import Callable, Optional
 from urllib.parse import urlsplit
 
-from jira_devops.errors import ConfigError, UsageError
+from jira_devops.errors import ConfigError, MissingCredentialsError, UsageError
+from jira_devops.jira.sites import for_site, normalise_site, site_names
 from jira_devops.redact import register_secret
 from jira_devops.settings import DEFAULT_API_URL, Settings
-
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
-_SITE_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 
 
 @dataclass(frozen=True)
@@ -50,29 +46,6 @@ class Connection:
         if self.site_url and self.is_default_api:
             return f"{self.site_url}/_edge/tenant_info"
         return f"{self.api_url}/_edge/tenant_info"
-
-
-def normalise_site(value: str) -> str:
-    """``acme``, ``acme.atlassian.net`` or ``https://acme.atlassian.net/jira`` -> ``https://acme.atlassian.net``."""
-    text = value.strip()
-    if "://" in text:
-        parts = urlsplit(text)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(f"site {value!r} is not a Jira site URL",
-                              hint="use e.g. acme, acme.atlassian.net or https://acme.atlassian.net")
-        host = parts.hostname
-        scheme = parts.scheme
-        port = f":{parts.port}" if parts.port else ""
-    else:
-        host = text.rstrip("/")
-        scheme = "https"
-        port = ""
-        if _SITE_NAME.match(host) and "." not in host:
-            host = f"{host}.atlassian.net"
-    if not _HOST.match(host):
-        raise ConfigError(f"site {value!r} is not a host name",
-                          hint="use e.g. acme, acme.atlassian.net or https://acme.atlassian.net")
-    return f"{scheme}://{host.lower()}{port}"
 
 
 def normalise_api_url(value: str) -> str:
@@ -105,9 +78,19 @@ def read_secret(settings: Settings) -> Optional[str]:
 
 
 def connection_from_settings(settings: Settings) -> Connection:
-    """Validate the connection settings; a :class:`ConfigError` names the first one to fix."""
+    """Validate the connection settings of one site; a :class:`ConfigError` names the first one to fix.
+
+    The site's own credentials (``JIRA_CLIENT_ID_<SITE>`` ..., see :mod:`jira_devops.jira.sites`) win over
+    the shared ones. Several sites are refused here: only the report commands talk to several.
+    """
+    names = site_names(settings)
+    if len(names) > 1:
+        raise ConfigError(f"{settings.describe_source('site')} names {len(names)} sites, and this command talks to "
+                          "one", hint="give one site with --site (its own JIRA_CLIENT_ID_<SITE>... still apply)")
+    if names:  # idempotent: a site's settings made by the report commands come through unchanged
+        settings = for_site(settings, names[0], several=False)
     api_url = normalise_api_url(settings.api_url)
-    site_url = normalise_site(settings.site) if settings.site else None
+    site_url = normalise_site(names[0]) if names else None
     cloud_id = settings.cloud_id.strip() if settings.cloud_id else None
     if cloud_id is not None:
         try:
@@ -116,15 +99,15 @@ def connection_from_settings(settings: Settings) -> Connection:
             raise ConfigError(f"cloud ID {cloud_id!r} is not a UUID",
                               hint="copy it from https://<site>.atlassian.net/_edge/tenant_info") from None
     if cloud_id is None and site_url is None and api_url == DEFAULT_API_URL:
-        raise ConfigError("no Jira site given", hint="set JIRA_SITE or --site, or JIRA_CLOUD_ID")
+        raise MissingCredentialsError("no Jira site given", hint="set JIRA_SITE or --site, or JIRA_CLOUD_ID")
     client_id = (settings.client_id or "").strip()
     if not client_id:
-        raise ConfigError("no OAuth client ID given",
-                          hint="set JIRA_CLIENT_ID or --client-id from the site's OAuth credentials")
+        raise MissingCredentialsError("no OAuth client ID given",
+                                      hint="set JIRA_CLIENT_ID or --client-id from the site's OAuth credentials")
     secret = read_secret(settings)
     if not secret:
-        raise ConfigError("no OAuth client secret given",
-                          hint="set JIRA_CLIENT_SECRET or --client-secret-file; it is never a flag")
+        raise MissingCredentialsError("no OAuth client secret given",
+                                      hint="set JIRA_CLIENT_SECRET or --client-secret-file; it is never a flag")
     cache_dir = Path(settings.cache_dir).expanduser() if settings.cache_dir else None
     if settings.timeout is not None and settings.timeout <= 0:
         raise UsageError(f"{settings.describe_source('timeout')} must be more than 0", hint="e.g. --timeout 90s")

@@ -206,7 +206,7 @@ def resolve_identity(settings: Settings, ci: CiContext, git: GitFacts, *, number
         commit=settings.commit or ci.commit or git.commit,
         branch=settings.branch or ci.branch or git.branch,
         repository_url=repository_url,
-        tag=ci.tag,
+        tag=settings.tag or ci.tag,
         remote_url=settings.repository_url or ci.repository_url or git.remote_url,
         ci_provider=ci.provider,
     )

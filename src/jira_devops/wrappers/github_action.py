@@ -49,7 +49,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "flag": ("report-flag",),
 }
 OUTPUT_NAMES: tuple[str, ...] = (
-    "issue-keys", "accepted", "rejected", "unknown-issue-keys", "gate-status", "exit-code", "result-json",
+    "issue-keys", "accepted", "rejected", "unknown-issue-keys", "gate-status", "skipped", "exit-code", "result-json",
 )
 
 
@@ -146,9 +146,12 @@ class CliRun:
 def run_cli(arguments: list[str], env: Mapping[str, str], log: TextIO) -> CliRun:
     """Run ``jira-devops ARGUMENTS`` with ``env``: stream its stderr to ``log``, parse its JSON stdout."""
     errors: list[str] = []
-    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as stdout:
+    # Both ends of the pipes are ours: the CLI writes UTF-8 whatever the console's code page (cp1252 on
+    # Windows), and what cannot be decoded is replaced rather than fatal.
+    child_env = {**env, "PYTHONIOENCODING": "utf-8", "PYTHONUTF8": "1"}
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as stdout:
         process = subprocess.Popen(
-            [sys.executable, "-m", "jira_devops", *arguments], env=dict(env), stdout=stdout,
+            [sys.executable, "-m", "jira_devops", *arguments], env=child_env, stdout=stdout,
             stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
         )
         assert process.stderr is not None
@@ -207,6 +210,7 @@ def step_outputs(run: CliRun) -> dict[str, str]:
         "rejected": str(len(_list(result, "rejected"))),
         "unknown-issue-keys": ",".join(str(key) for key in _list(result, "unknownIssueKeys")),
         "gate-status": gate if isinstance(gate, str) else "",
+        "skipped": str(result.get("skipped") or ""),
         "exit-code": str(run.exit_code),
         "result-json": json.dumps(result, separators=(",", ":"), ensure_ascii=False) if run.result else "",
     }
@@ -267,11 +271,11 @@ def markdown_link(text: str, url: str) -> str:
 
 
 def site_url(environ: Mapping[str, str]) -> Optional[str]:
-    """The Jira site's URL for issue links, when the site is known and valid."""
-    raw = environ.get("JIRA_SITE", "").strip()
+    """The Jira site's URL for issue links (the first site, when several are reported to), if valid."""
+    raw = environ.get("JIRA_SITE", "").split(",")[0].strip()
     if not raw:
         return None
-    from jira_devops.jira.connection import normalise_site  # noqa: PLC0415
+    from jira_devops.jira.sites import normalise_site  # noqa: PLC0415
 
     try:
         return normalise_site(raw)
@@ -368,10 +372,18 @@ def _print_all(lines: Iterable[str], log: TextIO) -> None:
         print(line, file=log, flush=True)
 
 
+def _tolerant(stream: TextIO) -> TextIO:
+    """``stream`` set to escape what its encoding cannot show (a cp1252 console) instead of raising."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+    return stream
+
+
 def main(environ: Optional[Mapping[str, str]] = None, log: Optional[TextIO] = None) -> int:
     """Run the action's step in ``environ`` (default: this process's); returns the exit code."""
     environ = os.environ if environ is None else environ
-    out = log or sys.stdout
+    out = log or _tolerant(sys.stdout)
     command = environ.get(input_env_name("command"), "").strip()
     env: dict[str, str] = dict(environ)
     _print_all((f"::add-mask::{escape_data(secret)}" for secret in secrets_to_mask(environ)), out)

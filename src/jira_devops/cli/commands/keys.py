@@ -49,7 +49,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         }
         import json  # noqa: PLC0415
 
-        print(redact(json.dumps(document, indent=2, ensure_ascii=False)))
+        print(redact(json.dumps(document, indent=2)))
         return 0
     if args.verbose and not settings.quiet:
         for line in _explain(found):

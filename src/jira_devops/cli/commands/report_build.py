@@ -18,8 +18,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Report the build and print what Jira said."""
     from jira_devops.cli.output import Printer  # noqa: PLC0415
-    from jira_devops.delivery.report import report_build  # noqa: PLC0415
+    from jira_devops.delivery.report import report_build, report_build_to_sites  # noqa: PLC0415
+    from jira_devops.jira.sites import several_sites  # noqa: PLC0415
 
+    printer = Printer(as_json=bool(settings.json), quiet=bool(settings.quiet))
+    if several_sites(settings):
+        to_sites = report_build_to_sites(settings)
+        printer.sites_report(to_sites)
+        return to_sites.exit_code
     result = report_build(settings)
-    Printer(as_json=bool(settings.json), quiet=bool(settings.quiet)).report(result)
+    printer.report(result)
     return result.exit_code

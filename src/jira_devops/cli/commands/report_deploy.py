@@ -19,12 +19,21 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Report the deployment (waiting on its gate with ``--gate``) and print what Jira said."""
     from jira_devops.cli.gate_output import GateProgressPrinter  # noqa: PLC0415
     from jira_devops.cli.output import Printer  # noqa: PLC0415
-    from jira_devops.delivery.report import report_deploy  # noqa: PLC0415
+    from jira_devops.delivery.report import report_deploy, report_deploy_to_sites  # noqa: PLC0415
+    from jira_devops.jira.sites import several_sites  # noqa: PLC0415
 
+    printer = Printer(as_json=bool(settings.json), quiet=bool(settings.quiet))
     progress = GateProgressPrinter(quiet=bool(settings.quiet))
+    if several_sites(settings):
+        try:
+            to_sites = report_deploy_to_sites(settings, progress=progress)
+        finally:
+            progress.close()
+        printer.sites_report(to_sites)
+        return to_sites.exit_code
     try:
         result = report_deploy(settings, progress=progress)
     finally:
         progress.close()
-    Printer(as_json=bool(settings.json), quiet=bool(settings.quiet)).report(result)
+    printer.report(result)
     return result.exit_code
