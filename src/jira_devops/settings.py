@@ -114,7 +114,8 @@ def _setting(value_type: ValueType, summary: str, groups: tuple[str, ...], defau
 # Groups: "connection" (every command that talks to Jira), "output", "report" (build and deploy),
 # "build", "deploy", "keys" (issue-key discovery), "history" (deploy history), "gate", "outbox", "ci",
 # "view" (json/quiet/debug for commands that only look or delete), "build-id" and "deploy-id" (which
-# stored build or deployment a command means), "delete" (delete by properties).
+# stored build or deployment a command means), "delete" (delete by properties), "dev" (development
+# information), "dev-id" (which stored repository), "flag" (report-flag), "flag-id" (which stored flag).
 _CONN = ("connection",)
 _REPORT = ("report",)
 _KEYS = ("keys",)
@@ -176,9 +177,10 @@ class Settings:
     pipeline_id: Optional[str] = _setting("str", "stable pipeline ID", (*_REPORT, "build-id", "deploy-id"),
                                           default_text="from the CI, else the repository", metavar="ID")
     pipeline_name: Optional[str] = _setting("str", "pipeline display name", _REPORT, metavar="NAME")
-    display_name: Optional[str] = _setting("str", "display name of this build or deployment", _REPORT,
-                                           metavar="TEXT")
-    url: Optional[str] = _setting("str", "link to this run in the CI", _REPORT, metavar="URL")
+    display_name: Optional[str] = _setting("str", "display name of this build, deployment or flag",
+                                           (*_REPORT, "flag"), metavar="TEXT")
+    url: Optional[str] = _setting("str", "link to this run in the CI (report-flag: the flag's page)",
+                                  (*_REPORT, "flag"), metavar="URL")
     description: Optional[str] = _setting("str", "description of this build or deployment", _REPORT,
                                           metavar="TEXT")
     label: Optional[str] = _setting("str", "label, e.g. the version", _REPORT, metavar="TEXT")
@@ -189,11 +191,13 @@ class Settings:
     tag: Optional[str] = _setting("str", "the tag this run is for: the keys in its annotation are read, and it is "
                                   "the default label", (*_REPORT, *_KEYS), default_text="the CI's tag ref",
                                   metavar="NAME")
-    repository_url: Optional[str] = _setting("str", "repository URL for commit references", _REPORT,
+    repository_url: Optional[str] = _setting("str", "repository URL for commit references and development "
+                                             "information (a bare repository's web page)", (*_REPORT, "dev", "dev-id"),
                                              metavar="URL")
     property: Optional[tuple[str, ...]] = _setting("list", "k=v property to attach (at most 5; source=jira-devops "
                                                    "and pipeline=<ID> are added while there is room); lets you "
-                                                   "delete by property", (*_REPORT, "delete"), metavar="K=V")
+                                                   "delete by property", (*_REPORT, "dev", "flag", "delete"),
+                                                   metavar="K=V")
     # --- build ----------------------------------------------------------------------------------------
     build_number: Optional[int] = _setting("int", "build number", ("build", "build-id"),
                                            default_text="the CI's run number", metavar="N")
@@ -204,8 +208,9 @@ class Settings:
     junit: Optional[tuple[str, ...]] = _setting("list", "JUnit XML files (glob) to count tests from", ("build",),
                                                 metavar="GLOB", repository_file="relative paths")
     # --- deploy ---------------------------------------------------------------------------------------
-    environment: Optional[str] = _setting("str", "environment name, e.g. production",
-                                          ("deploy", "history", "deploy-id"), short="-e", metavar="NAME")
+    environment: Optional[str] = _setting("str", "environment name, e.g. production (report-flag: the flag's "
+                                          "environments, comma-separated)",
+                                          ("deploy", "history", "deploy-id", "flag"), short="-e", metavar="NAME")
     environment_id: Optional[str] = _setting("str", "stable environment ID", ("deploy", "history", "gate",
                                              "deploy-id"), default_text="a slug of the name", metavar="ID")
     environment_type: Optional[str] = _setting("str", "environment type", ("deploy",),
@@ -226,9 +231,29 @@ class Settings:
                                    30 * 60.0, metavar="DURATION")
     gate_poll: float = _setting("duration", "how often to poll the gate", ("deploy", "gate"), 10.0,
                                 metavar="DURATION")
+    # --- development information --------------------------------------------------------------------
+    repository_id: Optional[str] = _setting("str", "development information repository ID", ("dev-id",),
+                                            default_text="from host and path of --repository-url or the remote",
+                                            metavar="ID")
+    commit_url_template: Optional[str] = _setting("str", "commit page URL with {sha} for a host jira-devops does "
+                                                  "not know", ("dev",), metavar="URL")
+    fork_of: Optional[str] = _setting("str", "ID of the repository this one is a fork of", ("dev",), metavar="ID")
+    # --- feature flags --------------------------------------------------------------------------------
+    flag_key: Optional[str] = _setting("str", "the feature flag's key, as the flag system names it",
+                                       ("flag", "flag-id"), metavar="KEY")
+    flag_id: Optional[str] = _setting("str", "the feature flag's ID", ("flag", "flag-id"),
+                                      default_text="the key", metavar="ID")
+    enabled: Optional[bool] = _setting("bool", "whether the flag is on (--enabled / --disabled)", ("flag",),
+                                       default_text="on")
+    default_value: Optional[str] = _setting("str", "the value the flag serves when no rule matches", ("flag",),
+                                            metavar="VALUE")
+    rollout_percentage: Optional[str] = _setting("str", "share of users the flag is rolled out to, 0-100",
+                                                 ("flag",), metavar="PERCENT")
+    rollout_text: Optional[str] = _setting("str", "rollout in words, e.g. 'beta testers'", ("flag",),
+                                           metavar="TEXT")
     # --- issue keys -----------------------------------------------------------------------------------
     issue_key: Optional[tuple[str, ...]] = _setting("list", "issue key to associate (repeatable, or "
-                                                    "comma-separated)", _KEYS, short="-k", metavar="KEY",
+                                                    "comma-separated)", (*_KEYS, "flag"), short="-k", metavar="KEY",
                                                     action_name="issue-keys", jenkins_name="issueKeys")
     project: Optional[tuple[str, ...]] = _setting("list", "keep only keys of this Jira project (repeatable)",
                                                   _KEYS, metavar="KEY", action_name="project-keys",

@@ -162,7 +162,7 @@ def test_main_reports_a_bad_command_without_running_the_cli(tmp_path: Path) -> N
     assert out.getvalue().splitlines() == [
         "::add-mask::hush-hush-1234",
         "::error title=jira-devops::input command: 'publish' is not a command "
-        "(use one of build, deploy, gate, keys, check)",
+        "(use one of build, deploy, gate, keys, check, dev, flag)",
     ]
     assert read_outputs(output)["exit-code"] == "2"
     assert "is not a command" in summary.read_text(encoding="utf-8")

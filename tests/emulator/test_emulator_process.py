@@ -120,6 +120,8 @@ def test_demo_reports_a_build_and_a_deployment_from_anywhere(tmp_path: Path) -> 
     assert "base: the CI's previous successful commit (Jenkins)" in done.stdout
     assert "DEMO-4: nothing from this run (its commit was in the previous successful build)" in done.stdout
     assert "DEMO-4: build" not in done.stdout
+    assert "accepted: repository example.com~acme~shop (commits: 2, branches: 1)" in done.stdout
+    assert "branch feature/DEMO-3-sign-in; feature flag new-sign-in: on" in done.stdout
     assert list(tmp_path.iterdir()) == []
 
 

@@ -15,6 +15,8 @@ from support.gate_fakes import API, CLOUD_ID
 
 BUILDS = f"{API}/jira/builds/0.1/cloud/{CLOUD_ID}"
 DEPLOYMENTS = f"{API}/jira/deployments/0.1/cloud/{CLOUD_ID}"
+DEVINFO = f"{API}/jira/devinfo/0.1/cloud/{CLOUD_ID}"
+FLAGS = f"{API}/jira/featureflags/0.1/cloud/{CLOUD_ID}"
 DEPLOY_ARGS = ("--ci", "generic", "--pipeline-id", "acme/api", "--environment-id", "production",
                "--deployment-number", "42")
 Run = Callable[..., Any]
@@ -72,14 +74,15 @@ def test_delete_deploy_of_nothing_exits_1(jira: respx.MockRouter, run_main: Run)
     assert "nothing deleted: Jira has no deployment acme/api #42 to production" in done.err
 
 
-def test_delete_by_properties_deletes_builds_and_deployments(jira: respx.MockRouter, run_main: Run) -> None:
-    builds = jira.delete(f"{BUILDS}/bulkByProperties").mock(return_value=httpx.Response(202))
-    deployments = jira.delete(f"{DEPLOYMENTS}/bulkByProperties").mock(return_value=httpx.Response(202))
+def test_delete_by_properties_deletes_every_kind(jira: respx.MockRouter, run_main: Run) -> None:
+    routes = [jira.delete(f"{root}/bulkByProperties").mock(return_value=httpx.Response(202))
+              for root in (BUILDS, DEPLOYMENTS, DEVINFO, FLAGS)]
     done = run_main("delete", "--property", "run=77", "--property", "team=core", "--yes")
     assert done.code == 0, done.err
-    for route in (builds, deployments):
+    for route in routes:
         assert dict(route.calls[0].request.url.params) == {"run": "77", "team": "core"}
-    assert "every build and every deployment reported with run=77 and team=core" in done.out
+    assert ("every build and every deployment and every repository (with its commits, branches and pull "
+            "requests) and every feature flag reported with run=77 and team=core") in done.out
 
 
 def test_delete_by_properties_of_one_kind(jira: respx.MockRouter, run_main: Run) -> None:

@@ -16,7 +16,7 @@ VARS = LIBRARY / "vars"
 ALIASES = {"jiraSendBuildInfo": "jiraDevopsSendBuildInfo",
            "jiraSendDeploymentInfo": "jiraDevopsSendDeploymentInfo",
            "checkGatingStatus": "jiraDevopsCheckGatingStatus"}
-STEPS = (*ALIASES, *ALIASES.values(), "jiraDevops")
+STEPS = (*ALIASES, *ALIASES.values(), "jiraSendDevelopmentInfo", "jiraDevops")
 
 # The parameters of Atlassian's plugin steps (1.4.x and later), which the drop-in steps must take.
 PLUGIN_PARAMETERS = {

@@ -312,3 +312,17 @@ def test_a_deployments_issue_keys_are_exactly_those_given_as_in_the_plugin(outco
     assert keys("exact") == {"ABC-41"}
     assert keys("added") == {"ABC-41", "ABC-12", "OPS-7"}
     assert keys("found") == {"ABC-12", "OPS-7"}
+
+
+# --- development information -------------------------------------------------------------------------
+
+@BOOK.scenario("""
+    return jiraSendDevelopmentInfo(site: 'acme', branch: 'OPS-9-hotfix', repositoryUrl: 'https://git.example.com/shop/app',
+                                   dryRun: true)
+""")
+def test_development_info_reports_the_repository_and_branch(outcome: Outcome) -> None:
+    repository = outcome.body()["repositories"][0]
+    assert repository["id"] == "git.example.com~shop~app"
+    assert repository["branches"][0]["name"] == "OPS-9-hotfix"
+    assert repository["branches"][0]["issueKeys"] == ["OPS-9"]
+    assert outcome.returned["ok"] is True

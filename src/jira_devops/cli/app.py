@@ -179,9 +179,14 @@ def _tolerant_console() -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the CLI; returns the exit code."""
+    """Run the CLI; returns the exit code (always 0 for ``hook``: a git hook must never fail the push)."""
     _tolerant_console()
     arguments = list(sys.argv[1:] if argv is None else argv)
+    code = _main(arguments)
+    return ExitCode.OK if arguments[:1] == ["hook"] else code
+
+
+def _main(arguments: list[str]) -> int:
     if arguments == ["--version"]:  # what argparse would print, without building every command's parser
         print(f"{PROG} {__version__}")
         return ExitCode.OK

@@ -151,6 +151,8 @@ def delivery_lines(result: ReportResult) -> list[str]:
     for item in result.rejected:
         reasons = "; ".join(error.get("message", "") for error in item.get("errors", [])) or "no reason given"
         lines.append(f"rejected: {describe_item(result.api, item.get('key', {}))}: {reasons}")
+    if result.counts:
+        lines.append("entities: " + ", ".join(f"{name}: {number}" for name, number in result.counts.items()))
     if result.outboxed:
         lines.append(f"kept in the outbox for later delivery: {result.outboxed} request(s)")
     if result.gate_status:

@@ -44,6 +44,7 @@ from typing import Any, Optional
 
 from jira_devops.errors import ConfigError, UnreachableError
 from jira_devops.jira.lookup import describe_item
+from jira_devops.jira.models import BODY_LISTS
 from jira_devops.private_files import (
     ensure_private_dir,
     owned_by_another_user,
@@ -58,7 +59,7 @@ FORMAT = 1
 MAX_ENTRIES = 2000
 MAX_AGE_SECONDS = 30 * 24 * 3600
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
-KINDS = ("builds", "deployments")
+KINDS = ("builds", "deployments", "devinfo", "featureflags")
 OFF_WORDS = frozenset({"off", "none", "false", "no"})
 REJECTED = "rejected"
 EXPIRED = "expired"
@@ -133,8 +134,8 @@ class Entry:
         return self.path.name
 
     def items(self) -> list[dict[str, Any]]:
-        """The builds or deployments in the body."""
-        value = self.body.get(self.kind)
+        """The builds, deployments, repositories or flags in the body."""
+        value = self.body.get(BODY_LISTS.get(self.kind, self.kind))
         return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
     def item_names(self) -> list[str]:
@@ -377,7 +378,7 @@ def _read_entry(path: Path) -> Entry:
         raise ValueError("not an outbox entry of this version")
     kind = data.get("kind")
     body = data.get("body")
-    if kind not in KINDS or not isinstance(body, dict) or not isinstance(body.get(kind), list):
+    if kind not in KINDS or not isinstance(body, dict) or not isinstance(body.get(BODY_LISTS[kind]), list):
         raise ValueError("no request body")
     return Entry(
         path=path,

@@ -78,6 +78,7 @@ class ReportResult:
     skipped: Optional[str] = None
     ci_provider: str = "generic"
     requests: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # development information: entities sent and left out
 
     @property
     def accepted(self) -> list[dict[str, Any]]:
@@ -185,6 +186,7 @@ class ReportResult:
             "outboxed": self.outboxed,
             "undelivered": self.undelivered.one_line() if self.undelivered else None,
             "requests": self.requests,
+            "counts": self.counts,
             "warnings": self.warnings,
             "notes": self.notes,
             "items": [item.to_json() for item in self.items()],

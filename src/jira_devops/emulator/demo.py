@@ -1,9 +1,10 @@
 """``jira-devops demo``: the whole job, end to end, with nothing but this package.
 
 Starts an emulator on a free loopback port, makes a throwaway git repository whose commits mention issue
-keys, runs the real ``jira-devops report-build`` and ``report-deploy`` commands against it in the
-environment a Jenkins job would give them (so the keys come from every commit since the previous
-successful build, not HEAD alone), prints what Jira accepted per issue key, and cleans up.
+keys, runs the real ``jira-devops report-build``, ``report-deploy``, ``report-dev`` and ``report-flag``
+commands against it in the environment a Jenkins job would give them (so the keys come from every commit
+since the previous successful build, not HEAD alone), prints what Jira accepted per issue key (builds,
+deployments, and the development panel's commits, branches and flags), and cleans up.
 No network, no Jira site, no settings of the user's are read.
 """
 
@@ -113,7 +114,15 @@ class Demo:
                 self.say("5. Report the deployment to production:")
                 code = self._cli(repo, environment, "report-deploy", "--state", "successful",
                                  "--environment", "production", "--no-record")
-            self.say("6. What Jira now shows on each issue:")
+            if code == 0:
+                self.say("6. Report the development information (the commits since the previous successful "
+                         "build and the branch) and a feature flag:")
+                code = self._cli(repo, environment, "report-dev")
+            if code == 0:
+                code = self._cli(repo, environment, "report-flag", "--flag-key", "new-sign-in", "--enabled",
+                                 "--rollout-percentage", "20", "--environment", "production",
+                                 "--url", "https://flags.example.com/new-sign-in", "--issue-key", "DEMO-3")
+            self.say("7. What Jira now shows on each issue:")
             self._show(emulator.state.snapshot(), _keys(RELEASED))
             if self.keep_running and code == 0:
                 self.say(f"The stand-in keeps running: open {emulator.url}/ in a browser; Ctrl-C stops it.")
@@ -142,6 +151,20 @@ class Demo:
             for item in snapshot[kind]:
                 for key in item["associatedIssueKeys"]:
                     per_key.setdefault(key, []).append(text(item))
+        for repository in snapshot.get("repositories", []):
+            for commit in repository.get("commits", []):
+                for key in commit["associatedIssueKeys"]:
+                    per_key.setdefault(key, []).append(f"commit {commit['displayId']} in {repository['name']}")
+            for branch in repository.get("branches", []):
+                for key in branch["associatedIssueKeys"]:
+                    per_key.setdefault(key, []).append(f"branch {branch['name']}")
+            for pull in repository.get("pullRequests", []):
+                for key in pull["associatedIssueKeys"]:
+                    per_key.setdefault(key, []).append(f"pull request {pull['displayId']}: {pull['status']}")
+        for flag in snapshot.get("flags", []):
+            state = "on" if flag["summary"]["status"]["enabled"] else "off"
+            for key in flag["associatedIssueKeys"]:
+                per_key.setdefault(key, []).append(f"feature flag {flag['key']}: {state}")
         if not per_key:
             self.say("     nothing")
         for key in sorted(per_key):

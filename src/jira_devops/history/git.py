@@ -392,6 +392,95 @@ class Repository:
         return LogReader(self._repo.git, tip, max_count=max_count, first_parent=True)
 
 
+    def read_commit_details(self, revisions: Sequence[str], *, max_count: Optional[int] = None
+                            ) -> Iterator[CommitDetails]:
+        """The commits ``git log REVISIONS`` lists (``["TIP", "^BASE"]``, ``["NEW", "--not", "--branches"]``),
+        newest first, each with its author, time, parents and changed-file count, streamed from one git
+        process so memory stays flat however long the range is."""
+        args = ["--encoding=UTF-8", _DETAILS_FORMAT, "--shortstat"]
+        if max_count is not None:
+            args.append(f"--max-count={max_count}")
+        for revision in revisions:
+            if revision.startswith("-") and revision not in _REVISION_OPTIONS and \
+                    not revision.startswith(_REVISION_OPTION_PREFIXES):
+                raise GitError(f"refusing the git log argument {revision!r}")
+        yield from _stream_details(self._repo.git, [*args, *revisions, "--"])
+
+
+@dataclass(frozen=True)
+class CommitDetails:
+    """One commit as the development panel shows it."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    author_time: str  # ISO 8601, with the author's offset
+    message: str
+    file_count: int
+
+    @property
+    def is_merge(self) -> bool:
+        """Whether the commit has more than one parent."""
+        return len(self.parents) > 1
+
+
+# One record per commit: a record separator, NUL-separated fields, then what --shortstat prints.
+_DETAILS_FORMAT = "--format=%x1e%H%x00%P%x00%an%x00%ae%x00%aI%x00%B%x00"
+_REVISION_OPTIONS = frozenset({"--not", "--branches", "--tags", "--all"})
+_REVISION_OPTION_PREFIXES = ("--exclude=",)
+_FILES_CHANGED = re.compile(rb"(\d+) files? changed")
+
+
+def _stream_details(runner: gitpython.Git, args: list[str]) -> Iterator[CommitDetails]:
+    from git.exc import GitCommandNotFound  # noqa: PLC0415
+
+    try:
+        handle = runner.log(*args, as_process=True)
+    except GitCommandNotFound:
+        raise GitError("git is not installed or not on PATH", hint=NOT_INSTALLED_HINT) from None
+    process = handle.proc
+    assert process is not None and process.stdout is not None and process.stderr is not None
+    finished = False
+    try:
+        rest = b""
+        while True:
+            block = os.read(process.stdout.fileno(), _READ_BLOCK)
+            if not block:
+                break
+            records = (rest + block).split(b"\x1e")
+            rest = records.pop()
+            for record in records:
+                if record.strip():
+                    yield _commit_details(record)
+        if rest.strip():
+            yield _commit_details(rest)
+        finished = True
+        errors = process.stderr.read()
+        code = process.wait()
+        if code != 0:
+            reason = errors.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git log failed: {reason[0] if reason else f'exit {code}'}")
+    finally:
+        if not finished and process.poll() is None:
+            process.kill()
+        process.stdout.close()
+        process.stderr.close()
+        process.wait()
+
+
+def _commit_details(record: bytes) -> CommitDetails:
+    sha, parents, name, email, when, message, stat = (record.split(b"\0", 6) + [b""] * 7)[:7]
+    counted = _FILES_CHANGED.search(stat)
+
+    def text(value: bytes) -> str:
+        return value.decode("utf-8", "replace")
+
+    return CommitDetails(sha=text(sha), parents=tuple(text(parents).split()), author_name=text(name),
+                         author_email=text(email), author_time=text(when), message=text(message).strip(),
+                         file_count=int(counted.group(1)) if counted else 0)
+
+
 class _Side:
     """The history below one tip, grown by :meth:`Repository.deepen_until` and counted as it arrives."""
 

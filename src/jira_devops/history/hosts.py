@@ -8,15 +8,17 @@ which kind a remote is (by its host name and path, or a hint such as the CI it r
 
 Page layouts (each host's own web UI):
 
-- GitHub and GitHub Enterprise Server: ``/commit/<sha>``, ``/tree/<ref>``, ``/compare/<ref>?expand=1``.
+- GitHub and GitHub Enterprise Server: ``/commit/<sha>``, ``/tree/<ref>``, ``/compare/<ref>?expand=1``,
+  ``/pull/<n>``.
 - GitLab (gitlab.com and self-managed): ``/-/commit/<sha>``, ``/-/tree/<ref>``,
-  ``/-/merge_requests/new?merge_request[source_branch]=<ref>``.
-- Bitbucket Cloud: ``/commits/<sha>``, ``/src/<ref>``, ``/pull-requests/new?source=<ref>``.
+  ``/-/merge_requests/new?merge_request[source_branch]=<ref>``, ``/-/merge_requests/<iid>``.
+- Bitbucket Cloud: ``/commits/<sha>``, ``/src/<ref>``, ``/pull-requests/new?source=<ref>``,
+  ``/pull-requests/<n>``.
 - Bitbucket Server / Data Center: clone URLs ``/scm/<PROJECT>/<repo>.git`` (or ssh on port 7999) browse at
   ``/projects/<PROJECT>/repos/<repo>``; ``/commits/<sha>``, ``/browse?at=refs/heads/<ref>``,
-  ``/pull-requests?create&sourceBranch=refs/heads/<ref>``.
+  ``/pull-requests?create&sourceBranch=refs/heads/<ref>``, ``/pull-requests/<n>/overview``.
 - Gitea and Forgejo (Codeberg): ``/commit/<sha>``, ``/src/branch/<ref>``, ``/src/tag/<tag>``,
-  ``/compare/<target>...<ref>``.
+  ``/compare/<target>...<ref>``, ``/pulls/<n>``.
 """
 
 from __future__ import annotations
@@ -42,19 +44,23 @@ class HostLayout:
     branch: str
     tag: str
     create_pull_request: Optional[str]
+    pull_request: Optional[str] = None
 
 
 HOSTS: dict[HostKind, HostLayout] = {
-    "github": HostLayout("GitHub", "/commit/{sha}", "/tree/{ref}", "/tree/{ref}", "/compare/{ref}?expand=1"),
+    "github": HostLayout("GitHub", "/commit/{sha}", "/tree/{ref}", "/tree/{ref}", "/compare/{ref}?expand=1",
+                         "/pull/{number}"),
     "gitlab": HostLayout("GitLab", "/-/commit/{sha}", "/-/tree/{ref}", "/-/tree/{ref}",
-                         "/-/merge_requests/new?merge_request%5Bsource_branch%5D={ref_query}"),
+                         "/-/merge_requests/new?merge_request%5Bsource_branch%5D={ref_query}",
+                         "/-/merge_requests/{number}"),
     "bitbucket-cloud": HostLayout("Bitbucket Cloud", "/commits/{sha}", "/src/{ref}", "/src/{ref}",
-                                  "/pull-requests/new?source={ref_query}"),
+                                  "/pull-requests/new?source={ref_query}", "/pull-requests/{number}"),
     "bitbucket-server": HostLayout("Bitbucket Server/Data Center", "/commits/{sha}",
                                    "/browse?at=refs/heads/{ref}", "/browse?at=refs/tags/{ref}",
-                                   "/pull-requests?create&sourceBranch=refs/heads/{ref}"),
+                                   "/pull-requests?create&sourceBranch=refs/heads/{ref}",
+                                   "/pull-requests/{number}/overview"),
     "gitea": HostLayout("Gitea/Forgejo", "/commit/{sha}", "/src/branch/{ref}", "/src/tag/{ref}",
-                        "/compare/{target}...{ref}"),
+                        "/compare/{target}...{ref}", "/pulls/{number}"),
     "unknown": HostLayout("unknown host", None, "#refs/heads/{ref}", "#refs/tags/{ref}", None),
 }
 
@@ -105,6 +111,12 @@ class RepositoryLinks:
             return None
         return self.repository + template.format(ref=_ref_path(source), ref_query=quote(source, safe=""),
                                                  target=_ref_path(target or ""))
+
+
+    def pull_request(self, number: str) -> Optional[str]:
+        """The page of pull (merge) request ``number`` (``None`` on a host whose layout is unknown)."""
+        template = self.layout.pull_request
+        return self.repository + template.format(number=quote(number, safe="")) if template else None
 
 
 def _ref_path(name: str) -> str:

@@ -21,18 +21,20 @@ from jira_devops.errors import ApiError, AuthError, NotFoundError, UnreachableEr
 from jira_devops.jira.auth import TokenProvider
 from jira_devops.jira.connection import Connection
 from jira_devops.jira.http import open_client
-from jira_devops.jira.models import GateStatus, SubmitResponse
+from jira_devops.jira.models import BODY_LISTS, DevOpsApi, GateStatus, SubmitResponse
 from jira_devops.jira.retry import Deadline, send_with_retries
 from jira_devops.redact import redact
 
 log = logging.getLogger("jira_devops.jira.client")
 
-Kind = Literal["builds", "deployments"]
+Kind = DevOpsApi
+DevinfoEntityType = Literal["commit", "branch", "pull_request"]
 _ISSUE_ASSOCIATIONS = ("issueKeys", "issueIdOrKeys")
-_PERMISSION = {"builds": "Builds", "deployments": "Deployments"}
 # Statuses that are Jira's verdict on the request itself (besides 401/403/404/413, handled on their own):
 # the request is refused as sent, so keeping it for later would not help.
 VERDICT_STATUSES = frozenset({400})
+PERMISSIONS = {"builds": "Builds", "deployments": "Deployments", "devinfo": "Development information",
+               "featureflags": "Feature flags"}
 
 
 @dataclass
@@ -146,7 +148,7 @@ class DevOpsClient:
         return cloud_id
 
     def base_url(self, kind: Kind) -> str:
-        """The API root for builds or deployments of this site."""
+        """The API root of one of the APIs (builds, deployments, devinfo, featureflags) of this site."""
         return f"{self.connection.api_url}/jira/{kind}/0.1/cloud/{segment(self.cloud_id())}"
 
     # --- the one way requests go out ------------------------------------------------------------------
@@ -194,9 +196,9 @@ class DevOpsClient:
                             hint="check that the OAuth credentials still exist on the site")
         if status == 403:
             raise AuthError(
-                f"the OAuth credentials lack the {_PERMISSION[kind]} permission",
-                hint=f"a site admin can add '{_PERMISSION[kind]}' to them under Settings > Apps > OAuth "
-                "credentials",
+                f"the OAuth credentials lack the {PERMISSIONS[kind]} permission",
+                hint=f"create the credentials with the {PERMISSIONS[kind]} permission: a site admin can add "
+                f"'{PERMISSIONS[kind]}' to them under Settings > Apps > OAuth credentials",
             )
         if status == 404:
             raise NotFoundError(f"{method} {kind}: not found (HTTP 404)", hint="check the site and the IDs")
@@ -225,14 +227,15 @@ class DevOpsClient:
             raise MisbehavingServerError(f"POST {kind}: the server answered HTTP 404",
                                          hint="check --site, --cloud-id and --api-url")
         if response.status_code == 413:
-            items = body[kind]
+            listed = BODY_LISTS[kind]
+            items = body[listed]
             if len(items) <= 1:
-                raise ApiError(f"Jira says even a single {kind[:-1]} is too large (HTTP 413)",
+                raise ApiError(f"Jira says even a single {listed[:-1]} is too large (HTTP 413)",
                                hint="shorten descriptions or send fewer issue keys")
             half = len(items) // 2
-            log.debug("413: splitting %d %s into %d + %d", len(items), kind, half, len(items) - half)
-            self._submit_into(kind, {**body, kind: items[:half]}, outcome)
-            self._submit_into(kind, {**body, kind: items[half:]}, outcome)
+            log.debug("413: splitting %d %s into %d + %d", len(items), listed, half, len(items) - half)
+            self._submit_into(kind, {**body, listed: items[:half]}, outcome)
+            self._submit_into(kind, {**body, listed: items[half:]}, outcome)
             return
         if response.status_code not in (200, 201, 202):
             raise MisbehavingServerError(f"Jira answered the {kind} submission with HTTP {response.status_code}",
@@ -271,6 +274,30 @@ class DevOpsClient:
     def delete_by_properties(self, kind: Kind, properties: Mapping[str, str]) -> None:
         """Delete every build or deployment submitted with all of these properties."""
         self.request("DELETE", kind, "/bulkByProperties", params=dict(properties))
+
+    # --- development information and feature flags -----------------------------------------------------
+
+    def get_repository(self, repository_id: str) -> Optional[dict[str, Any]]:
+        """The stored repository with its newest entities, or ``None`` when Jira has none."""
+        return _json_or_none(self.request("GET", "devinfo", f"/repository/{segment(repository_id)}",
+                                          allow=(404,)))
+
+    def delete_repository(self, repository_id: str) -> None:
+        """Delete a repository and everything in it (Jira answers 202 whether or not it had one)."""
+        self.request("DELETE", "devinfo", f"/repository/{segment(repository_id)}")
+
+    def delete_devinfo_entity(self, repository_id: str, entity_type: DevinfoEntityType, entity_id: str) -> None:
+        """Delete one commit, branch or pull request of a repository."""
+        path = f"/repository/{segment(repository_id)}/{segment(entity_type)}/{segment(entity_id)}"
+        self.request("DELETE", "devinfo", path)
+
+    def get_flag(self, flag_id: str) -> Optional[dict[str, Any]]:
+        """The stored feature flag, or ``None`` when Jira has none."""
+        return _json_or_none(self.request("GET", "featureflags", f"/flag/{segment(flag_id)}", allow=(404,)))
+
+    def delete_flag(self, flag_id: str) -> None:
+        """Delete one feature flag (Jira answers 202 whether or not it had it)."""
+        self.request("DELETE", "featureflags", f"/flag/{segment(flag_id)}")
 
     def gating_status(self, pipeline_id: str, environment_id: str, number: int) -> Optional[GateStatus]:
         """The gate of a deployment, or ``None`` while Jira does not know it yet (404)."""

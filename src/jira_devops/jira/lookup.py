@@ -81,7 +81,16 @@ def item_key(api: str, item: Mapping[str, Any]) -> ItemKey:
 
 
 def describe_item(api: str, item: Mapping[str, Any]) -> str:
-    """``build acme/api #42`` or ``deployment acme/api #42 to production``, for a body item or Jira's key."""
+    """``build acme/api #42`` or ``deployment acme/api #42 to production``, for a body item or Jira's key;
+    ``repository github.com~acme~shop (commits: 3)`` and ``flag new-checkout`` for the other two APIs."""
+    if api == "devinfo":
+        entity = f" {item['type']} {item['id']}" if item.get("type") and item.get("id") else ""
+        counts = ", ".join(f"{name}: {len(item[name])}" for name in ("commits", "branches", "pullRequests")
+                           if isinstance(item.get(name), list) and item[name])
+        name = item.get("repositoryId") or item.get("id")
+        return f"repository {name}{entity}" + (f" ({counts})" if counts else "")
+    if api == "featureflags":
+        return f"flag {item.get('flagId') or item.get('key') or item.get('id')}"
     return item_key(api, item).describe()
 
 

@@ -17,7 +17,9 @@ from jira_devops.settings import Settings
 if TYPE_CHECKING:
     from jira_devops.jira.client import DevOpsClient
 
-KINDS = ("builds", "deployments")
+KINDS = ("builds", "deployments", "devinfo", "featureflags")
+KIND_NAMES = {"builds": "build", "deployments": "deployment", "devinfo": "repository (with its commits, branches "
+              "and pull requests)", "featureflags": "feature flag"}
 
 
 @contextmanager
@@ -63,6 +65,43 @@ def delete_deployment(settings: Settings, key: DeploymentKey) -> None:
         raise NotFoundError(f"nothing deleted: Jira has no {key.describe()}", hint=key.check_hint)
 
 
+def get_repository(settings: Settings, repository_id: str) -> dict[str, Any]:
+    """The repository Jira stores under ``repository_id``; :class:`NotFoundError` when there is none."""
+    with _client(settings) as client:
+        repository = client.get_repository(repository_id)
+    if repository is None:
+        raise NotFoundError(f"Jira has no repository {repository_id}",
+                            hint="check --repository-id or --repository-url (get-repository names the ID it used)")
+    return repository
+
+
+def delete_repository(settings: Settings, repository_id: str) -> None:
+    """Delete a repository and everything Jira stores in it (asynchronously)."""
+    with _client(settings) as client:
+        client.delete_repository(repository_id)
+
+
+def delete_devinfo_entity(settings: Settings, repository_id: str, entity_type: str, entity_id: str) -> None:
+    """Delete one commit, branch or pull request of a repository (asynchronously)."""
+    with _client(settings) as client:
+        client.delete_devinfo_entity(repository_id, entity_type, entity_id)  # type: ignore[arg-type]
+
+
+def get_flag(settings: Settings, flag_id: str) -> dict[str, Any]:
+    """The feature flag Jira stores under ``flag_id``; :class:`NotFoundError` when there is none."""
+    with _client(settings) as client:
+        flag = client.get_flag(flag_id)
+    if flag is None:
+        raise NotFoundError(f"Jira has no feature flag {flag_id}", hint="check --flag-id (default: --flag-key)")
+    return flag
+
+
+def delete_flag(settings: Settings, flag_id: str) -> None:
+    """Delete one feature flag (asynchronously)."""
+    with _client(settings) as client:
+        client.delete_flag(flag_id)
+
+
 def properties_to_delete(items: Optional[Sequence[str]]) -> dict[str, str]:
     """The ``k=v`` properties to delete by, validated as for reporting; at least one is needed."""
     from jira_devops.jira.payloads import parse_properties  # noqa: PLC0415
@@ -75,7 +114,8 @@ def properties_to_delete(items: Optional[Sequence[str]]) -> dict[str, str]:
 
 
 def delete_by_properties(settings: Settings, properties: dict[str, str], kinds: Sequence[str] = KINDS) -> None:
-    """Ask Jira to delete every build and/or deployment sent with all of ``properties``."""
+    """Ask Jira to delete everything of ``kinds`` (builds, deployments, devinfo, featureflags) sent with all
+    of ``properties``."""
     with _client(settings) as client:
         for kind in kinds:
             client.delete_by_properties(kind, properties)  # type: ignore[arg-type]

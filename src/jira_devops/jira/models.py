@@ -21,8 +21,11 @@ MAX_PROPERTIES = 5
 MAX_REFERENCES = 5
 ISSUE_KEY_PATTERN = r"^\w{1,255}-\d{1,255}$"  # what the API accepts as an issue key (its spec's pattern)
 
-DevOpsApi = Literal["builds", "deployments"]  # which of Jira's two APIs: the URL segment and the body's list
-DEVOPS_APIS: tuple[DevOpsApi, ...] = ("builds", "deployments")
+# Which of Jira's APIs: the URL segment (``/jira/<api>/0.1/...``); :data:`BODY_LISTS` names each body's list.
+DevOpsApi = Literal["builds", "deployments", "devinfo", "featureflags"]
+DEVOPS_APIS: tuple[DevOpsApi, ...] = ("builds", "deployments", "devinfo", "featureflags")
+BODY_LISTS: dict[str, str] = {"builds": "builds", "deployments": "deployments", "devinfo": "repositories",
+                              "featureflags": "flags"}
 BuildState = Literal["pending", "in_progress", "successful", "failed", "cancelled", "unknown"]
 DeploymentState = Literal["unknown", "pending", "in_progress", "cancelled", "failed", "rolled_back", "successful"]
 EnvironmentType = Literal["unmapped", "development", "testing", "staging", "production"]
@@ -179,10 +182,21 @@ class SubmitResponse(_Response):
     unknownAssociations: List[Dict[str, Any]] = Field(default_factory=list)
 
     @classmethod
-    def from_api(cls, body: Any, kind: Literal["builds", "deployments"]) -> SubmitResponse:
-        """Read a builds or deployments response body into the common shape."""
+    def from_api(cls, body: Any, kind: str) -> SubmitResponse:
+        """Read a builds, deployments, development information or feature flags response into the common shape."""
         if not isinstance(body, dict):
             raise ValueError("expected a JSON object")
+        if kind == "devinfo":
+            return cls._from_devinfo(body)
+        if kind == "featureflags":
+            failed = body.get("failedFeatureFlags") or {}
+            return cls.model_validate({
+                "accepted": [{"flagId": str(flag_id)} for flag_id in body.get("acceptedFeatureFlags") or []],
+                "rejected": [{"key": {"flagId": str(flag_id)}, "errors": errors if isinstance(errors, list) else []}
+                             for flag_id, errors in (failed.items() if isinstance(failed, dict) else [])],
+                "unknownIssueKeys": body.get("unknownIssueKeys") or [],
+                "unknownAssociations": body.get("unknownAssociations") or [],
+            })
         noun = "Builds" if kind == "builds" else "Deployments"
         return cls.model_validate({
             "accepted": body.get(f"accepted{noun}") or [],
@@ -190,6 +204,35 @@ class SubmitResponse(_Response):
             "unknownIssueKeys": body.get("unknownIssueKeys") or [],
             "unknownAssociations": body.get("unknownAssociations") or [],
         })
+
+    @classmethod
+    def _from_devinfo(cls, body: dict[str, Any]) -> SubmitResponse:
+        accepted = body.get("acceptedDevinfoEntities") or {}
+        failed = body.get("failedDevinfoEntities") or {}
+        return cls.model_validate({
+            "accepted": [{"repositoryId": str(repository_id), **(ids if isinstance(ids, dict) else {})}
+                         for repository_id, ids in (accepted.items() if isinstance(accepted, dict) else [])],
+            "rejected": [item for repository_id, errors in (failed.items() if isinstance(failed, dict) else [])
+                         for item in _devinfo_rejections(str(repository_id), errors)],
+            "unknownIssueKeys": body.get("unknownIssueKeys") or [],
+            "unknownAssociations": body.get("unknownAssociations") or [],
+        })
+
+
+def _devinfo_rejections(repository_id: str, failed: Any) -> list[dict[str, Any]]:
+    """``failedDevinfoEntities[<repository>]``: the repository's own errors and each failed entity's."""
+    if not isinstance(failed, dict):
+        return []
+    rejected: list[dict[str, Any]] = []
+    if failed.get("errorMessages"):
+        rejected.append({"key": {"repositoryId": repository_id}, "errors": failed["errorMessages"]})
+    for entity_list in ("commits", "branches", "pullRequests"):
+        for entity in failed.get(entity_list) or []:
+            if isinstance(entity, dict):
+                rejected.append({"key": {"repositoryId": repository_id, "type": entity_list,
+                                         "id": str(entity.get("id", ""))},
+                                 "errors": entity.get("errorMessages") or []})
+    return rejected
 
 
 class GateDetail(_Response):

@@ -46,6 +46,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "gate": ("gate-status", "--wait"),
     "keys": ("keys",),
     "check": ("check",),
+    "dev": ("report-dev",),
+    "flag": ("report-flag",),
 }
 OUTPUT_NAMES: tuple[str, ...] = (
     "issue-keys", "accepted", "rejected", "unknown-issue-keys", "gate-status", "skipped", "exit-code", "result-json",

@@ -8,15 +8,15 @@ from jira_devops.cli.commands._delete_one import add_yes_argument
 from jira_devops.settings import Settings
 
 NAME = "delete"
-HELP = ("delete every build and deployment reported with all the given --property k=v "
+HELP = ("delete every build, deployment, repository and feature flag reported with all the given --property k=v "
         "(asks first; --yes when not at a terminal)")
 GROUPS = ("connection", "view", "delete")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``--kind`` narrows what is deleted; ``--yes`` skips the question."""
-    parser.add_argument("--kind", choices=("builds", "deployments", "all"), default="all",
-                        help="delete only builds or only deployments (default: both)")
+    parser.add_argument("--kind", choices=("builds", "deployments", "devinfo", "featureflags", "all"), default="all",
+                        help="delete only this kind (default: all four)")
     add_yes_argument(parser)
 
 
@@ -24,12 +24,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Validate the properties, confirm, and ask Jira to delete."""
     from jira_devops.cli.output import Printer  # noqa: PLC0415
     from jira_devops.cli.prompt import confirm  # noqa: PLC0415
-    from jira_devops.jira.manage import KINDS, delete_by_properties, properties_to_delete  # noqa: PLC0415
+    from jira_devops.jira.manage import KIND_NAMES, KINDS, delete_by_properties, properties_to_delete  # noqa: PLC0415
 
     properties = properties_to_delete(settings.property)
     kinds = KINDS if args.kind == "all" else (args.kind,)
     matching = " and ".join(f"{key}={value}" for key, value in properties.items())
-    what = f"every {' and every '.join(kind[:-1] for kind in kinds)} reported with {matching}"
+    what = f"every {' and every '.join(KIND_NAMES[kind] for kind in kinds)} reported with {matching}"
     confirm(what, yes=args.yes)
     delete_by_properties(settings, properties, kinds)
     printer = Printer(as_json=bool(settings.json), quiet=bool(settings.quiet))

@@ -7,7 +7,8 @@ import argparse
 from jira_devops.settings import Settings
 
 NAME = "demo"
-HELP = "try it out: report a build and a deployment to a local Jira stand-in (no site, no network)"
+HELP = ("try it out: report a build, a deployment, development information and a feature flag to a local Jira "
+        "stand-in (no site, no network)")
 GROUPS: tuple[str, ...] = ()
 
 
