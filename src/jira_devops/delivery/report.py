@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Literal, Optional
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, TypeVar
 
 from jira_devops import ci as ci_detection
 from jira_devops.ci.context import CiContext
@@ -421,12 +421,7 @@ def report_deploy_to_sites(settings: Settings, *, ci: Optional[CiContext] = None
     prepared, keys = prepare_deployment(settings, context)
     result = _report_to_sites("report-deploy", "deployments", sites, prepared, keys, context, progress)
     problems = _record_deploy(settings, context, prepared, [site.gate_status for _, site in result.sites])
-    if not problems:
-        return result
-    relied_on = settings.record is True or settings.since == "last-deploy"
-    if relied_on:
-        return dataclasses.replace(result, warnings=[*result.warnings, *problems])
-    return dataclasses.replace(result, notes=[*result.notes, *problems])
+    return _with_record_problems(result, settings, problems)
 
 
 def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None,
@@ -441,10 +436,18 @@ def report_deploy(settings: Settings, *, ci: Optional[CiContext] = None,
     prepared, keys = prepare_deployment(settings, context)
     result = _report("report-deploy", "deployments", settings, prepared, keys, context, connection, progress)
     problems = _record_deploy(settings, context, prepared, [result.gate_status])
+    return _with_record_problems(result, settings, problems)
+
+
+_Result = TypeVar("_Result", ReportResult, SitesResult)
+
+
+def _with_record_problems(result: _Result, settings: Settings, problems: list[str]) -> _Result:
+    """``result`` with the deploy-recording problems: warnings when the run relies on the history or
+    asked for recording, notes otherwise."""
     if not problems:
         return result
-    relied_on = settings.record is True or settings.since == "last-deploy"
-    if relied_on:
+    if settings.record is True or settings.since == "last-deploy":
         return dataclasses.replace(result, warnings=[*result.warnings, *problems])
     return dataclasses.replace(result, notes=[*result.notes, *problems])
 
