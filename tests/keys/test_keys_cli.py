@@ -156,3 +156,23 @@ def test_keys_command_imports_no_heavy_dependency(project: GitRepo) -> None:
                           timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_plain_output_lists_the_keys_json_lists_with_their_sources(tmp_path: Path) -> None:
+    """One key per line comes from the names-only scan; --json from the full one: the same keys in order."""
+    repo = GitRepo.init(tmp_path / "merges", branch="main")
+    repo.commit("DEMO-1 root")
+    base = repo.head()
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit("OPS-10 on the side, naïve café")
+    repo.commit("修复OPS-11的问题 and ÄBC-12 is none")
+    repo.git("checkout", "-q", "main")
+    repo.commit("ABC-2 on main\n\nGröße ändern: ABC-3é is glued, ABC-4 is not")
+    repo.commit(raw=b"ABC-5 in Latin-1: caf\xe9 \xc4BC-6")
+    repo.merge("side", "Merge OPS-9 into main")
+    plain = cli("--range", f"{base}..HEAD", "--no-branch-keys", cwd=repo.path)
+    detailed = cli("--range", f"{base}..HEAD", "--no-branch-keys", "--json", cwd=repo.path)
+    assert plain.returncode == detailed.returncode == 0, plain.stderr + detailed.stderr
+    names = plain.stdout.splitlines()
+    assert names == json.loads(detailed.stdout)["issueKeys"]
+    assert set(names) == {"OPS-9", "OPS-10", "OPS-11", "ABC-2", "ABC-4", "ABC-5"}

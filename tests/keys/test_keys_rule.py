@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from typing import Any
+
 import pytest
 
 from jira_devops.errors import UsageError
@@ -76,6 +79,8 @@ DEFAULT_CASES: list[tuple[str, list[str]]] = [
     ("ДABC-1", []),
     ("٣ABC-1", []),
     ("ÄBC-1 and OPS-2", ["OPS-2"]),
+    ("Größe ändern\nRefs ABC-1 and OPS-2.", ["ABC-1", "OPS-2"]),  # non-ASCII text away from the keys
+    ("naïve ABC-1é OPS-2 café", ["OPS-2"]),
     ("ABC-١٢", []),
     ("\uff21\uff22\uff23-1", []),  # full-width letters
     # repeats keep every occurrence (de-duplication happens in the collector)
@@ -102,6 +107,7 @@ def test_commit_messages_as_bytes_match_like_text(text: str, expected: list[str]
     ("abc-1x", []),
     ("utf-8", ["UTF-8"]),
     ("a-1", []),
+    ("café abc-1 and ÿabc-2", ["ABC-1"]),
 ])
 def test_ignore_case_matches_lower_case_and_upper_cases_it(text: str, expected: list[str]) -> None:
     rule = make_rule(ignore_case=True)
@@ -181,3 +187,24 @@ def test_a_custom_rule_names_a_key_with_one_match() -> None:
     rule = make_rule(pattern=r"#(\d+)")
     assert rule.is_key("#12")
     assert not rule.is_key("#12 #13")
+
+
+@pytest.mark.parametrize("rule_options", [{}, {"ignore_case": True}, {"projects": ["AB", "C_1"]},
+                                          {"projects": ["AB"], "ignore_case": True}])
+def test_raw_messages_give_the_keys_of_their_text_whatever_the_letters_around(rule_options: dict[str, Any]) -> None:
+    """The byte scan's shortcut for non-ASCII messages must agree with the glue-aware text search."""
+    rule = make_rule(**rule_options)
+    alphabet = ["A", "B", "C", "_", "1", "-", "2", "a", "b", " ", "\n", "é", "Ä", "ß", "修", "を", "٣", "«", "x"]
+    generator = random.Random(18)
+    for _ in range(3000):
+        text = "".join(generator.choice(alphabet) for _ in range(generator.randint(1, 24)))
+        for encoding in ("utf-8", "latin-1"):
+            try:
+                raw = text.encode(encoding)
+            except UnicodeEncodeError:
+                continue
+            try:
+                decoded = raw.decode("utf-8")
+            except UnicodeDecodeError:  # what git gives for a message in a legacy encoding
+                decoded = raw.decode("latin-1")
+            assert in_message(rule, raw) == rule.find(decoded), (text, encoding)

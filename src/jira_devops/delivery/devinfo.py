@@ -24,7 +24,7 @@ from jira_devops.errors import ConfigError, UsageError
 from jira_devops.history.commit_range import plan_range
 from jira_devops.history.git import CommitDetails, Repository
 from jira_devops.history.hosts import RepositoryLinks, repository_links
-from jira_devops.history.issue_keys import FoundKey, KeyRule
+from jira_devops.history.issue_keys import KeyCollector, KeyRule
 from jira_devops.history.key_discovery import KeyDiscovery, key_rule
 from jira_devops.jira.devinfo import (
     DevinfoBatch,
@@ -179,9 +179,13 @@ class EntityCollector:
     def discovery(self, *, range_used: Optional[str] = None, base_source: Optional[str] = None,
                   warnings: Sequence[str] = (), explanation: Sequence[str] = ()) -> KeyDiscovery:
         """The keys found, as the other reports describe them."""
-        return KeyDiscovery(keys=tuple(FoundKey(key, tuple(sources)) for key, sources in self.found.items()),
-                            range_used=range_used, base_source=base_source, commits_read=self.commits_read,
-                            warnings=tuple(warnings), explanation=tuple(explanation))
+        collected = KeyCollector()
+        for key, sources in self.found.items():
+            for source in sources:
+                collected.add([key], source)
+        return KeyDiscovery(collected=collected, range_used=range_used, base_source=base_source,
+                            commits_read=self.commits_read, warnings=tuple(warnings),
+                            explanation=tuple(explanation))
 
     def counts(self) -> dict[str, int]:
         """What is sent and what was left out, for the summary and ``--json``."""
@@ -318,7 +322,9 @@ def flag_facts(settings: Settings, environments: Sequence[str], clock: Clock = t
 def report_flag(settings: Settings, environments: Sequence[str] = (), *, clock: Clock = time.time) -> ReportResult:
     """Report one feature flag to Jira (or, with ``dry_run``, only prepare the body)."""
     facts = flag_facts(settings, environments, clock)
-    keys = KeyDiscovery(keys=tuple(FoundKey(key, ("explicit",)) for key in facts.issue_keys))
+    collected = KeyCollector()
+    collected.add(facts.issue_keys, "explicit")
+    keys = KeyDiscovery(collected=collected)
     bodies = flag_bodies([flag_item(facts)], report_properties(settings)) if facts.issue_keys else []
     return send_prepared("report-flag", "featureflags", settings, bodies, keys, None,
                          counts={"flags": len(bodies)})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
@@ -21,18 +22,21 @@ from jira_devops.history.issue_keys import FoundKey, KeyCollector, KeyRule, make
 from jira_devops.history.limits import deepens
 from jira_devops.settings import Settings
 
-__all__ = ["FoundKey", "KeyDiscovery", "discover_keys", "key_rule"]
+__all__ = ["FoundKey", "KeyCollector", "KeyDiscovery", "discover_keys", "key_rule"]
 
 
 @dataclass(frozen=True)
 class KeyDiscovery:
     """The keys found for one run, in first-seen order, and how they were found.
 
-    ``explanation`` says why this range was read (``--verbose``); ``truncated`` is set when the range
-    had more than ``--max-commits`` commits and only the newest were read.
+    ``collected`` holds the keys and their sources (no longer fed once discovery is done); :attr:`keys`
+    lists them with their sources, built on first use: a range of many thousand keys printed without
+    sources (``keys``) never pays for them. ``explanation`` says why this range was read
+    (``--verbose``); ``truncated`` is set when the range had more than ``--max-commits`` commits and
+    only the newest were read.
     """
 
-    keys: tuple[FoundKey, ...] = ()
+    collected: KeyCollector = field(default_factory=KeyCollector)
     range_used: Optional[str] = None
     rollback: bool = False  # HEAD is older than the environment's last deploy; range_used is HEAD..base
     base_source: Optional[str] = None
@@ -42,9 +46,14 @@ class KeyDiscovery:
     truncated: bool = False
     shallow: bool = False
 
+    @cached_property
+    def keys(self) -> tuple[FoundKey, ...]:
+        """Each key with where it was found."""
+        return self.collected.found()
+
     def key_names(self) -> list[str]:
         """The keys alone, in order."""
-        return [found.key for found in self.keys]
+        return self.collected.names()
 
 
 def key_rule(settings: Settings) -> KeyRule:
@@ -54,17 +63,19 @@ def key_rule(settings: Settings) -> KeyRule:
 
 
 def discover_keys(settings: Settings, ci: CiContext, *, repo_path: Optional[Path] = None,
-                  repository: Optional[Repository] = None) -> KeyDiscovery:
+                  repository: Optional[Repository] = None, commit_sources: bool = True) -> KeyDiscovery:
     """Find the issue keys of this run from the settings, the CI context and the git repository.
 
     ``repository``, when the caller has already opened it, is used instead of opening ``repo_path``.
+    With ``commit_sources=False`` only the keys' names are wanted (:meth:`KeyDiscovery.key_names`; not
+    :attr:`KeyDiscovery.keys`), and a long range is read several times faster.
 
     Outside a git repository the explicit keys and the CI's branch and PR title still count; a warning
     says that no commits were read. Asking for a range there (``--range``, ``--since``, ``--since-tag``)
     is an error.
     """
     rule = key_rule(settings)
-    collector = KeyCollector()
+    collector = KeyCollector(commit_sources=commit_sources)
     _add_explicit(settings, collector)
     warnings: list[str] = []
     explanation: list[str] = []
@@ -98,12 +109,12 @@ def discover_keys(settings: Settings, ci: CiContext, *, repo_path: Optional[Path
         if reader is not None:
             reader.close()
     if plan is None or reader is None:
-        return KeyDiscovery(keys=collector.found(), warnings=tuple(warnings), explanation=tuple(explanation))
+        return KeyDiscovery(collected=collector, warnings=tuple(warnings), explanation=tuple(explanation))
     if reader.truncated:
         warnings.append(f"the range {plan.text} has more than {plan.limit} commits; only the newest "
                         f"{plan.limit} were read (raise --max-commits to read more)")
     return KeyDiscovery(
-        keys=collector.found(),
+        collected=collector,
         range_used=plan.text,
         rollback=plan.rollback,
         base_source=plan.base_source,
