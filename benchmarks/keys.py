@@ -4,7 +4,8 @@ Run: ``python benchmarks/keys.py [--commits 100000] [--runs 9] [--repo DIR]``. B
 ``--commits`` commits with ``git fast-import`` (kept in ``--repo`` when given, so later runs reuse it),
 then times, interleaved and ``--runs`` times each (median and best are printed):
 
-* ``jira-devops keys --range A..B`` over the whole history (start-up included);
+* ``jira-devops keys --range A..B`` over the whole history (start-up included), and the same with
+  ``--json``, which also records each key's commits (shown for comparison; the target is on the first);
 * the raw pipeline ``git log --format=%B A..B | grep -oE '<rule>' | sort -u``;
 * ``git log --format=%B A..B`` alone (the floor: git itself).
 
@@ -139,6 +140,7 @@ def _scenario(folder: Path, env: dict[str, str], span: str, label: str, options:
     ours_name, grep_name = "jira-devops keys --range", "git log | grep -oE | sort -u"
     cases = {
         ours_name: ([sys.executable, "-m", "jira_devops", *cli_args], False),
+        "  the same with --json (sources)": ([sys.executable, "-m", "jira_devops", *cli_args, "--json"], False),
         grep_name: ([f"git log --format=%B {span} | grep -oE '{GREP_RULE}' | sort -u"], True),
         "git log --format=%B (floor)": (["git", "log", "--format=%B", span], False),
     }

@@ -32,6 +32,8 @@ _CI_COMMANDS = re.compile(r"##(vso|teamcity)\[", re.IGNORECASE)
 # Everything but printable ASCII inside strings: no console encoding can then fail on the document (a
 # Windows console writes cp1252), and no control, separator or bidi character reaches a terminal.
 _JSON_ESCAPED = re.compile(r"[^\x00-\x7e]")
+# Text made of these alone (an issue key, a SHA, a version) has nothing to remove or defuse.
+_PLAIN = re.compile(r"[A-Za-z0-9_.\-/ ]*")
 
 
 def _defuse(line: str) -> str:
@@ -43,6 +45,8 @@ def _defuse(line: str) -> str:
 
 def one_line(text: str) -> str:
     """``text`` as one safe line (see the module docstring)."""
+    if _PLAIN.fullmatch(text):
+        return text
     return _defuse(_BREAKS.sub(" ", _ESCAPES.sub("", text)).replace("\t", " "))
 
 

@@ -96,8 +96,13 @@ def add_setting_arguments(parser: argparse.ArgumentParser, groups: Sequence[str]
                                 default=argparse.SUPPRESS, metavar=option.metavar, help=help_text)
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, CommandModule]]:
-    """The full parser and the command modules by name."""
+def build_parser(only: Optional[str] = None) -> tuple[argparse.ArgumentParser, dict[str, CommandModule]]:
+    """The parser and the command modules by name.
+
+    With ``only``, the command of that name is the only one given its flags (the others are listed
+    for ``--help`` and name checks): one invocation runs one command, and adding the flags of all of
+    them costs more than the rest of a quick command's start.
+    """
     parser = _Parser(
         prog=PROG,
         description="Tell Jira Cloud what your CI/CD did: report builds and deployments.",
@@ -111,13 +116,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, CommandModule]]:
     for module_name in COMMAND_MODULES:
         module = load_command(module_name)
         sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        modules[module.NAME] = module
+        if only is not None and only != module.NAME:
+            continue
         if module.GROUPS:  # commands without settings (emulator, demo) read no settings file
             sub.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
                              help="settings file (default: .jira-devops.yml in the repository) "
                              "[env JIRA_DEVOPS_CONFIG]")
         add_setting_arguments(sub, module.GROUPS)
         module.add_arguments(sub)
-        modules[module.NAME] = module
     return parser, modules
 
 
@@ -194,7 +201,7 @@ def _main(arguments: list[str]) -> int:
     settings: Optional[Settings] = None
     command: Optional[str] = None
     try:
-        parser, modules = build_parser()
+        parser, modules = build_parser(only=arguments[0] if arguments else None)
         if not arguments:
             parser.print_help()
             return ExitCode.USAGE
