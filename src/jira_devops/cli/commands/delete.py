@@ -22,11 +22,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Validate the properties, confirm, and ask Jira to delete."""
-    from jira_devops.jira.manage import KIND_NAMES, KINDS, delete_by_properties, properties_to_delete  # noqa: PLC0415
+    from jira_devops.jira.manage import API_NAMES, delete_by_properties, properties_to_delete  # noqa: PLC0415
+    from jira_devops.jira.models import DEVOPS_APIS  # noqa: PLC0415
 
     properties = properties_to_delete(settings.property)
-    kinds = KINDS if args.kind == "all" else (args.kind,)
+    apis = DEVOPS_APIS if args.kind == "all" else tuple(api for api in DEVOPS_APIS if api == args.kind)
     matching = " and ".join(f"{key}={value}" for key, value in properties.items())
-    what = f"every {' and every '.join(KIND_NAMES[kind] for kind in kinds)} reported with {matching}"
-    return delete_in_background(args, settings, what, lambda: delete_by_properties(settings, properties, kinds),
-                                {"deleted": list(kinds), "properties": properties})
+    what = f"every {' and every '.join(API_NAMES[api] for api in apis)} reported with {matching}"
+    return delete_in_background(args, settings, what, lambda: delete_by_properties(settings, properties, apis),
+                                {"deleted": list(apis), "properties": properties})
