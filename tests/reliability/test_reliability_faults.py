@@ -140,7 +140,7 @@ def test_fault_a_deployment_while_jira_is_down_is_kept_too(run: Run) -> None:
     done = run.deploy(7)
     assert "kept 1 request(s) in the outbox" in done.stderr
     pending, _ = run.outbox.pending()
-    assert [(entry.kind, entry.items()[0]["deploymentSequenceNumber"]) for entry in pending] == [("deployments", 7)]
+    assert [(entry.api, entry.items()[0]["deploymentSequenceNumber"]) for entry in pending] == [("deployments", 7)]
     run.emulator.reset()
     flushed = run.cli("flush")
     assert flushed.returncode == 0, flushed.stderr

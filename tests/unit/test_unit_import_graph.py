@@ -3,7 +3,9 @@ import graph has no cycle (lazy imports count)."""
 
 from __future__ import annotations
 
+import ast
 import importlib
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +33,15 @@ def test_lazy_imports_are_edges_and_type_checking_imports_are_not() -> None:
     # SubmitOutcome for real
     assert "jira_devops.delivery.redelivery" in graph["jira_devops.delivery.sending"]
     assert "jira_devops.delivery.report" not in graph["jira_devops.delivery.gating"]
+
+
+def test_mypy_checks_every_command_module_against_the_protocol() -> None:
+    """The TYPE_CHECKING tuple in cli/commands/__init__.py names every module the CLI loads."""
+    from jira_devops.cli import commands
+
+    tree = ast.parse(Path(commands.__file__).read_text(encoding="utf-8"))
+    checked = next(node for node in ast.walk(tree) if isinstance(node, ast.AnnAssign)
+                   and isinstance(node.target, ast.Name) and node.target.id == "_CHECKED")
+    assert isinstance(checked.value, ast.Tuple)
+    names = {element.id for element in checked.value.elts if isinstance(element, ast.Name)}
+    assert names == {module.rsplit(".", 1)[1] for module in commands.COMMAND_MODULES}

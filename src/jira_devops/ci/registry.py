@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from types import ModuleType
-from typing import Optional
+from typing import Optional, Protocol
 
 from jira_devops.ci import (
     azure,
@@ -47,17 +46,37 @@ class Provider:
         return None
 
 
-def _provider(module: ModuleType) -> Provider:
+class ProviderModule(Protocol):
+    """What each CI's module provides (mypy checks every module passed to :func:`_provider`)."""
+
+    @property
+    def NAME(self) -> str: ...
+
+    @property
+    def TITLE(self) -> str: ...
+
+    @property
+    def MARKERS(self) -> Sequence[tuple[str, Optional[str]]]: ...
+
+    @property
+    def ALIASES(self) -> Sequence[str]: ...
+
+    def read(self, env: Env) -> CiContext:
+        """The CI context this CI's variables describe."""
+
+
+def _provider(module: ProviderModule) -> Provider:
     return Provider(name=module.NAME, title=module.TITLE, markers=tuple(module.MARKERS), read=module.read,
                     aliases=tuple(module.ALIASES))
 
 
 # Order matters where markers overlap: Woodpecker sets CI=woodpecker and GitLab-like CI_* names;
 # TeamCity sets BUILD_NUMBER like Jenkins; a Jenkins agent may keep JENKINS_HOME around other tools.
-PROVIDERS: tuple[Provider, ...] = tuple(_provider(module) for module in (
+_MODULES: tuple[ProviderModule, ...] = (
     github, gitlab, woodpecker, drone, teamcity, bamboo, bitbucket, circleci, azure, buildkite, travis,
     codebuild, jenkins,
-))
+)
+PROVIDERS: tuple[Provider, ...] = tuple(_provider(module) for module in _MODULES)
 
 
 def names() -> list[str]:

@@ -1,7 +1,7 @@
 """The outbox: a private folder of request bodies that could not be delivered, kept until they are.
 
 Each entry is one JSON file holding the exact request body (with its original ``updateSequenceNumber``),
-its kind, where it was going (API URL, site, cloud ID; never credentials or tokens), when it was kept, how
+the API it was for, where it was going (API URL, site, cloud ID; never credentials or tokens), when it was kept, how
 often delivery was tried and the last error. Files are written atomically (temp file, fsync, rename) with
 mode 0600 in a 0700 folder; a file name starts with the time it was kept in nanoseconds, so name order is
 age order and entries are delivered oldest first.
@@ -44,7 +44,7 @@ from typing import Any, Optional
 
 from jira_devops.errors import ConfigError, UnreachableError
 from jira_devops.jira.lookup import describe_item
-from jira_devops.jira.models import BODY_LISTS
+from jira_devops.jira.models import BODY_LISTS, DEVOPS_APIS, DevOpsApi
 from jira_devops.private_files import (
     ensure_private_dir,
     owned_by_another_user,
@@ -59,7 +59,6 @@ FORMAT = 1
 MAX_ENTRIES = 2000
 MAX_AGE_SECONDS = 30 * 24 * 3600
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
-KINDS = ("builds", "deployments", "devinfo", "featureflags")
 OFF_WORDS = frozenset({"off", "none", "false", "no"})
 REJECTED = "rejected"
 EXPIRED = "expired"
@@ -120,7 +119,7 @@ class Entry:
     """One kept request body."""
 
     path: Path
-    kind: str
+    api: DevOpsApi  # stored under "kind", the name entries of 0.1 were written with
     body: dict[str, Any]
     destination: Destination
     kept_at: float
@@ -135,18 +134,18 @@ class Entry:
 
     def items(self) -> list[dict[str, Any]]:
         """The builds, deployments, repositories or flags in the body."""
-        value = self.body.get(BODY_LISTS.get(self.kind, self.kind))
+        value = self.body.get(BODY_LISTS[self.api])
         return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
     def item_names(self) -> list[str]:
         """Human names of the items, e.g. ``build acme/app #42``."""
-        return [describe_item(self.kind, item) for item in self.items()]
+        return [describe_item(self.api, item) for item in self.items()]
 
     def to_json(self, *, with_body: bool = True) -> dict[str, Any]:
         """The entry as stored (or, without the body, as ``jira-devops outbox --json`` lists it)."""
         data: dict[str, Any] = {
             "format": FORMAT,
-            "kind": self.kind,
+            "kind": self.api,
             "destination": self.destination.to_json(),
             "keptAt": self.kept_at,
             "attempts": self.attempts,
@@ -196,10 +195,10 @@ class Outbox:
 
     # --- keeping -------------------------------------------------------------------------------------
 
-    def keep(self, kind: str, body: dict[str, Any], destination: Destination, error: str) -> Entry:
-        """Store one request body durably; :class:`OutboxError` when it cannot be kept."""
-        if kind not in KINDS:
-            raise ValueError(f"unknown kind {kind!r}")
+    def keep(self, api: DevOpsApi, body: dict[str, Any], destination: Destination, error: str) -> Entry:
+        """Store one request body for ``api`` durably; :class:`OutboxError` when it cannot be kept."""
+        if api not in DEVOPS_APIS:
+            raise ValueError(f"unknown API {api!r}")
         try:
             self._ensure(self.directory)
             waiting = sum(1 for _ in self._entry_paths(self.directory))
@@ -212,7 +211,7 @@ class Outbox:
             raise OutboxError(f"the outbox {self.directory} is full ({waiting} entries waiting)",
                               hint="run 'jira-devops flush' once Jira is reachable, or inspect "
                               "'jira-devops outbox'")
-        entry = Entry(path=self.directory / _new_name(), kind=kind, body=body, destination=destination,
+        entry = Entry(path=self.directory / _new_name(), api=api, body=body, destination=destination,
                       kept_at=time.time(), attempts=1, last_error=redact(error)[:1000])
         try:
             self._write(entry.path, entry.to_json())
@@ -376,13 +375,13 @@ def _read_entry(path: Path) -> Entry:
         raise ValueError("nested too deeply") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError("not an outbox entry of this version")
-    kind = data.get("kind")
+    api = next((name for name in DEVOPS_APIS if name == data.get("kind")), None)
     body = data.get("body")
-    if kind not in KINDS or not isinstance(body, dict) or not isinstance(body.get(BODY_LISTS[kind]), list):
+    if api is None or not isinstance(body, dict) or not isinstance(body.get(BODY_LISTS[api]), list):
         raise ValueError("no request body")
     return Entry(
         path=path,
-        kind=str(kind),
+        api=api,
         body=body,
         destination=Destination.from_json(data.get("destination")),
         kept_at=_field(data, "keptAt", (int, float), 0.0),

@@ -129,7 +129,7 @@ def flush_outbox(client: DevOpsClient, box: Outbox, destination: Destination, *,
                 result.waiting = len(mine) - index
                 break
             try:
-                outcome = client.submit(entry.kind, entry.body)  # type: ignore[arg-type]
+                outcome = client.submit(entry.api, entry.body)
             except (*UNDELIVERED, NotFoundError) as error:
                 box.record_attempt(entry, error.one_line())
                 result.stopped_by = error
@@ -141,7 +141,7 @@ def flush_outbox(client: DevOpsClient, box: Outbox, destination: Destination, *,
                 continue
             result.answers.extend(outcome)
             if outcome.rejected:
-                box.reject(entry, rejection_reasons(entry.kind, outcome.rejected))
+                box.reject(entry, rejection_reasons(entry.api, outcome.rejected))
                 result.rejected.append(entry)
             else:
                 box.remove(entry)
@@ -149,12 +149,12 @@ def flush_outbox(client: DevOpsClient, box: Outbox, destination: Destination, *,
     return result
 
 
-def rejection_reasons(kind: str, rejected: list[dict[str, Any]]) -> list[str]:
+def rejection_reasons(api: str, rejected: list[dict[str, Any]]) -> list[str]:
     """One line per rejected item: its name and Jira's messages."""
     lines = []
     for item in rejected:
         messages = "; ".join(str(error.get("message", "")) for error in item.get("errors", [])) or "no reason given"
-        lines.append(f"{describe_item(kind, item.get('key') or {})}: {messages}")
+        lines.append(f"{describe_item(api, item.get('key') or {})}: {messages}")
     return lines
 
 

@@ -16,11 +16,11 @@ from typing import Any, Optional
 
 from jira_devops.emulator.state import ENTITY_LISTS, EmulatorState, StoredItem, StoredRepository
 from jira_devops.emulator.submissions import (
-    MAX_ITEMS,
     Answer,
+    accepted,
     error_array,
     note_unknown,
-    property_errors,
+    open_bulk_request,
     split_issue_keys,
     update_sequence_filter,
 )
@@ -51,6 +51,22 @@ def _duplicates(values: list[Any]) -> list[str]:
     return repeated
 
 
+def _too_many_entities(repositories: list[Any]) -> Optional[str]:
+    entities = _entity_count(repositories)
+    if entities > MAX_ENTITIES:
+        return (f"A request may hold at most {MAX_ENTITIES} development information entities; "
+                f"this one holds {entities}")
+    return None
+
+
+def _repository_list_errors(repositories: list[Any]) -> list[str]:
+    messages = [] if repositories else ["At least one repository is required"]
+    repeated = _duplicates(repositories)
+    if repeated:
+        messages.append(f"'repositories' must not repeat an ID: {', '.join(repeated)}")
+    return messages
+
+
 class DevinfoSubmissions:
     """Applies Development information submissions and deletions to an :class:`EmulatorState`."""
 
@@ -63,35 +79,16 @@ class DevinfoSubmissions:
 
     def submit(self, body: Any) -> Answer:
         """``POST /bulk``."""
-        if not isinstance(body, dict):
-            return Answer(400, error_array("The request body must be a JSON object"))
-        repositories = body.get("repositories")
-        if isinstance(repositories, list):
-            if len(repositories) > MAX_ITEMS:
-                return Answer(413, error_array(f"A request may hold at most {MAX_ITEMS} repositories; "
-                                               f"this one holds {len(repositories)}"))
-            entities = _entity_count(repositories)
-            if entities > MAX_ENTITIES:
-                return Answer(413, error_array(f"A request may hold at most {MAX_ENTITIES} development "
-                                               f"information entities; this one holds {entities}"))
-        messages = self.validator.request_errors(body) + property_errors(body.get("properties"))
-        if isinstance(repositories, list):
-            if not repositories:
-                messages.append("At least one repository is required")
-            repeated = _duplicates(repositories)
-            if repeated:
-                messages.append(f"'repositories' must not repeat an ID: {', '.join(repeated)}")
-        if messages:
-            return Answer(400, error_array(*dict.fromkeys(messages)))
-        properties = {str(k): str(v) for k, v in (body.get("properties") or {}).items()}
+        request = open_bulk_request(body, "repositories", self.validator, too_large=_too_many_entities,
+                                    list_errors=_repository_list_errors)
+        if isinstance(request, Answer):
+            return request
         response: dict[str, Any] = {"acceptedDevinfoEntities": {}, "failedDevinfoEntities": {},
                                     "unknownIssueKeys": []}
         unknown_associations: list[dict[str, Any]] = []
-        for repository in repositories or []:
-            self._submit_repository(repository, properties, response, unknown_associations)
-        if unknown_associations:
-            response["unknownAssociations"] = unknown_associations
-        return Answer(202, response)
+        for repository in request.items:
+            self._submit_repository(repository, request.properties, response, unknown_associations)
+        return accepted(response, unknown_associations)
 
     def _submit_repository(self, repository: Any, properties: dict[str, str], response: dict[str, Any],
                            unknown_associations: list[dict[str, Any]]) -> None:

@@ -12,11 +12,11 @@ from typing import Any
 
 from jira_devops.emulator.state import EmulatorState, StoredItem
 from jira_devops.emulator.submissions import (
-    MAX_ITEMS,
     Answer,
+    accepted,
     error_array,
     note_unknown,
-    property_errors,
+    open_bulk_request,
     split_issue_keys,
     update_sequence_filter,
 )
@@ -33,19 +33,12 @@ class FlagSubmissions:
 
     def submit(self, body: Any) -> Answer:
         """``POST /bulk``."""
-        if not isinstance(body, dict):
-            return Answer(400, error_array("The request body must be a JSON object"))
-        flags = body.get("flags")
-        if isinstance(flags, list) and len(flags) > MAX_ITEMS:
-            return Answer(413, error_array(f"A request may hold at most {MAX_ITEMS} flags; "
-                                           f"this one holds {len(flags)}"))
-        messages = self.validator.request_errors(body) + property_errors(body.get("properties"))
-        if messages:
-            return Answer(400, error_array(*dict.fromkeys(messages)))
-        properties = {str(k): str(v) for k, v in (body.get("properties") or {}).items()}
+        request = open_bulk_request(body, "flags", self.validator)
+        if isinstance(request, Answer):
+            return request
         response: dict[str, Any] = {"acceptedFeatureFlags": [], "failedFeatureFlags": {}, "unknownIssueKeys": []}
         unknown_associations: list[dict[str, Any]] = []
-        for flag in flags or []:
+        for flag in request.items:
             flag_id = str(flag.get("id", "")) if isinstance(flag, dict) else ""
             problems = self.validator.item_errors(flag)
             keys = None if problems else split_issue_keys(flag, self.projects)
@@ -57,10 +50,8 @@ class FlagSubmissions:
                 response["failedFeatureFlags"][flag_id] = [{"message": message} for message in problems]
                 continue
             response["acceptedFeatureFlags"].append(flag_id)
-            self._store(flag, properties, keys.known if keys else [])
-        if unknown_associations:
-            response["unknownAssociations"] = unknown_associations
-        return Answer(202, response)
+            self._store(flag, request.properties, keys.known if keys else [])
+        return accepted(response, unknown_associations)
 
     def _store(self, flag: dict[str, Any], properties: dict[str, str], keys: list[str]) -> None:
         with self.state.lock:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from jira_devops.emulator.state import EmulatorState, StoredItem, build_key, deployment_key, new_gate
 from jira_devops.emulator.validation import RequestValidator
@@ -112,6 +112,44 @@ def note_unknown(keys: IssueKeys, response: dict[str, Any], unknown_associations
     unknown_associations.extend(keys.unknown_associations)
 
 
+@dataclass(frozen=True)
+class BulkRequest:
+    """A bulk request that passed the request-level checks: its items and its properties as text."""
+
+    items: list[Any]
+    properties: dict[str, str]
+
+
+def open_bulk_request(body: Any, list_name: str, validator: RequestValidator, *,
+                      too_large: Callable[[list[Any]], Optional[str]] = lambda items: None,
+                      list_errors: Callable[[list[Any]], list[str]] = lambda items: []) -> Union[Answer, BulkRequest]:
+    """The checks every DevOps API makes before it looks at the items of ``body[list_name]``: a JSON object
+    (else 400), at most :data:`MAX_ITEMS` items and whatever else ``too_large`` names (413), the schema and
+    the properties rules, and ``list_errors`` of the list as a whole (400, each message once)."""
+    if not isinstance(body, dict):
+        return Answer(400, error_array("The request body must be a JSON object"))
+    items = body.get(list_name)
+    if isinstance(items, list):
+        oversize = (f"A request may hold at most {MAX_ITEMS} {list_name}; this one holds {len(items)}"
+                    if len(items) > MAX_ITEMS else too_large(items))
+        if oversize:
+            return Answer(413, error_array(oversize))
+    messages = validator.request_errors(body) + property_errors(body.get("properties"))
+    if isinstance(items, list):
+        messages += list_errors(items)
+    if messages:
+        return Answer(400, error_array(*dict.fromkeys(messages)))
+    return BulkRequest(items if isinstance(items, list) else [],
+                       {str(k): str(v) for k, v in (body.get("properties") or {}).items()})
+
+
+def accepted(response: dict[str, Any], unknown_associations: list[dict[str, Any]]) -> Answer:
+    """The 202 of a bulk request, with ``unknownAssociations`` when some were unknown."""
+    if unknown_associations:
+        response["unknownAssociations"] = unknown_associations
+    return Answer(202, response)
+
+
 def update_sequence_filter(query: list[tuple[str, str]]) -> tuple[Optional[int], dict[str, str], str]:
     """``_updateSequenceId`` and the properties of a by-properties query, or a 400 message."""
     names = [name for name, _ in query]
@@ -138,24 +176,15 @@ class Submissions:
 
     def submit(self, kind: str, body: Any) -> Answer:
         """``POST .../bulk`` for builds or deployments."""
-        if not isinstance(body, dict):
-            return Answer(400, error_array("The request body must be a JSON object"))
-        items = body.get(kind)
-        if isinstance(items, list) and len(items) > MAX_ITEMS:
-            return Answer(413, error_array(
-                f"A request may hold at most {MAX_ITEMS} {kind}; this one holds {len(items)}"))
-        messages = self.validators[kind].request_errors(body) + property_errors(body.get("properties"))
-        if messages:
-            return Answer(400, error_array(*dict.fromkeys(messages)))
-        properties = {str(k): str(v) for k, v in (body.get("properties") or {}).items()}
+        request = open_bulk_request(body, kind, self.validators[kind])
+        if isinstance(request, Answer):
+            return request
         noun = _NOUN[kind]
         response: dict[str, Any] = {f"accepted{noun}": [], f"rejected{noun}": [], "unknownIssueKeys": []}
         unknown_associations: list[dict[str, Any]] = []
-        for item in items or []:
-            self._submit_item(kind, item, properties, response, unknown_associations)
-        if unknown_associations:
-            response["unknownAssociations"] = unknown_associations
-        return Answer(202, response)
+        for item in request.items:
+            self._submit_item(kind, item, request.properties, response, unknown_associations)
+        return accepted(response, unknown_associations)
 
     def _submit_item(self, kind: str, item: Any, properties: dict[str, str], response: dict[str, Any],
                      unknown_associations: list[dict[str, Any]]) -> None:

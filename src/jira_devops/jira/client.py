@@ -27,7 +27,6 @@ from jira_devops.redact import redact
 
 log = logging.getLogger("jira_devops.jira.client")
 
-Kind = DevOpsApi
 DevinfoEntityType = Literal["commit", "branch", "pull_request"]
 _ISSUE_ASSOCIATIONS = ("issueKeys", "issueIdOrKeys")
 # Statuses that are Jira's verdict on the request itself (besides 401/403/404/413, handled on their own):
@@ -147,16 +146,16 @@ class DevOpsClient:
         self.tokens.remember_cloud_id(url, cloud_id)
         return cloud_id
 
-    def base_url(self, kind: Kind) -> str:
+    def base_url(self, api: DevOpsApi) -> str:
         """The API root of one of the APIs (builds, deployments, devinfo, featureflags) of this site."""
-        return f"{self.connection.api_url}/jira/{kind}/0.1/cloud/{segment(self.cloud_id())}"
+        return f"{self.connection.api_url}/jira/{api}/0.1/cloud/{segment(self.cloud_id())}"
 
     # --- the one way requests go out ------------------------------------------------------------------
 
     def request(
         self,
         method: str,
-        kind: Kind,
+        api: DevOpsApi,
         path: str,
         *,
         json: Any = None,
@@ -167,7 +166,7 @@ class DevOpsClient:
 
         Statuses in ``allow`` (e.g. 404, 413) are returned to the caller instead of raised.
         """
-        url = self.base_url(kind) + path
+        url = self.base_url(api) + path
         refreshed = False
         while True:
             token = self.tokens.token()
@@ -180,7 +179,7 @@ class DevOpsClient:
                 log.debug("-> HTTP %s %s", response.status_code, redact(response.text[:2000]))
                 return response
 
-            response = send_with_retries(send, deadline=self.deadline, what=f"{method} {kind}",
+            response = send_with_retries(send, deadline=self.deadline, what=f"{method} {api}",
                                          sleep=self.connection.retry_sleep)
             if response.status_code == 401 and not refreshed:
                 log.debug("401: fetching a new token once")
@@ -196,54 +195,54 @@ class DevOpsClient:
                             hint="check that the OAuth credentials still exist on the site")
         if status == 403:
             raise AuthError(
-                f"the OAuth credentials lack the {PERMISSIONS[kind]} permission",
-                hint=f"create the credentials with the {PERMISSIONS[kind]} permission: a site admin can add "
-                f"'{PERMISSIONS[kind]}' to them under Settings > Apps > OAuth credentials",
+                f"the OAuth credentials lack the {PERMISSIONS[api]} permission",
+                hint=f"create the credentials with the {PERMISSIONS[api]} permission: a site admin can add "
+                f"'{PERMISSIONS[api]}' to them under Settings > Apps > OAuth credentials",
             )
         if status == 404:
-            raise NotFoundError(f"{method} {kind}: not found (HTTP 404)", hint="check the site and the IDs")
+            raise NotFoundError(f"{method} {api}: not found (HTTP 404)", hint="check the site and the IDs")
         if status == 413:
             raise ApiError("Jira says the request is too large", hint="send fewer or smaller items")
         if status in VERDICT_STATUSES:
             raise ApiError(f"Jira answered HTTP {status}: {error_messages(response)}")
         # Anything else (a redirect, 418, a 5xx from a proxy in front of Jira) is no verdict on the request:
         # unreachable or misbehaving, so the report is kept in the outbox rather than dropped.
-        raise MisbehavingServerError(f"{method} {kind}: the server answered HTTP {status}: "
+        raise MisbehavingServerError(f"{method} {api}: the server answered HTTP {status}: "
                                      f"{error_messages(response)}", hint="try again later, or check --api-url")
 
     # --- operations -----------------------------------------------------------------------------------
 
-    def submit(self, kind: Kind, body: Mapping[str, Any]) -> SubmitOutcome:
+    def submit(self, api: DevOpsApi, body: Mapping[str, Any]) -> SubmitOutcome:
         """Submit one bulk body; a 413 splits its items in halves and submits each half."""
         outcome = SubmitOutcome()
-        self._submit_into(kind, dict(body), outcome)
+        self._submit_into(api, dict(body), outcome)
         return outcome
 
-    def _submit_into(self, kind: Kind, body: dict[str, Any], outcome: SubmitOutcome) -> None:
-        response = self.request("POST", kind, "/bulk", json=body, allow=(404, 413))
+    def _submit_into(self, api: DevOpsApi, body: dict[str, Any], outcome: SubmitOutcome) -> None:
+        response = self.request("POST", api, "/bulk", json=body, allow=(404, 413))
         outcome.requests += 1
         if response.status_code == 404:
             # Not a verdict on the items: the site, cloud ID or API URL is wrong, or Jira is misrouted.
-            raise MisbehavingServerError(f"POST {kind}: the server answered HTTP 404",
+            raise MisbehavingServerError(f"POST {api}: the server answered HTTP 404",
                                          hint="check --site, --cloud-id and --api-url")
         if response.status_code == 413:
-            listed = BODY_LISTS[kind]
+            listed = BODY_LISTS[api]
             items = body[listed]
             if len(items) <= 1:
                 raise ApiError(f"Jira says even a single {listed[:-1]} is too large (HTTP 413)",
                                hint="shorten descriptions or send fewer issue keys")
             half = len(items) // 2
             log.debug("413: splitting %d %s into %d + %d", len(items), listed, half, len(items) - half)
-            self._submit_into(kind, {**body, listed: items[:half]}, outcome)
-            self._submit_into(kind, {**body, listed: items[half:]}, outcome)
+            self._submit_into(api, {**body, listed: items[:half]}, outcome)
+            self._submit_into(api, {**body, listed: items[half:]}, outcome)
             return
         if response.status_code not in (200, 201, 202):
-            raise MisbehavingServerError(f"Jira answered the {kind} submission with HTTP {response.status_code}",
+            raise MisbehavingServerError(f"Jira answered the {api} submission with HTTP {response.status_code}",
                                          hint="try again later, or check --api-url")
         try:
-            outcome.add(SubmitResponse.from_api(parse_json(response.content), kind))
+            outcome.add(SubmitResponse.from_api(parse_json(response.content), api))
         except (ValueError, TypeError, RecursionError):
-            raise MisbehavingServerError(f"Jira answered the {kind} submission with an unreadable body",
+            raise MisbehavingServerError(f"Jira answered the {api} submission with an unreadable body",
                                    hint="try again later") from None
 
     def get_build(self, pipeline_id: str, build_number: int) -> Optional[dict[str, Any]]:
@@ -271,9 +270,9 @@ class DevOpsClient:
         path = self.deployment_path(pipeline_id, environment_id, number)
         return self.request("DELETE", "deployments", path, allow=(404,)).status_code != 404
 
-    def delete_by_properties(self, kind: Kind, properties: Mapping[str, str]) -> None:
+    def delete_by_properties(self, api: DevOpsApi, properties: Mapping[str, str]) -> None:
         """Delete every build or deployment submitted with all of these properties."""
-        self.request("DELETE", kind, "/bulkByProperties", params=dict(properties))
+        self.request("DELETE", api, "/bulkByProperties", params=dict(properties))
 
     # --- development information and feature flags -----------------------------------------------------
 

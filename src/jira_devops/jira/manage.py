@@ -12,14 +12,16 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from jira_devops.errors import NotFoundError, UsageError
 from jira_devops.jira.lookup import BuildKey, DeploymentKey
+from jira_devops.jira.models import DEVOPS_APIS, DevOpsApi
 from jira_devops.settings import Settings
 
 if TYPE_CHECKING:
     from jira_devops.jira.client import DevOpsClient
 
-KINDS = ("builds", "deployments", "devinfo", "featureflags")
-KIND_NAMES = {"builds": "build", "deployments": "deployment", "devinfo": "repository (with its commits, branches "
-              "and pull requests)", "featureflags": "feature flag"}
+# What each API keeps, as the confirmation of a deletion by properties names it.
+API_NAMES: dict[DevOpsApi, str] = {"builds": "build", "deployments": "deployment",
+                                   "devinfo": "repository (with its commits, branches and pull requests)",
+                                   "featureflags": "feature flag"}
 
 
 @contextmanager
@@ -113,9 +115,10 @@ def properties_to_delete(items: Optional[Sequence[str]]) -> dict[str, str]:
     return properties
 
 
-def delete_by_properties(settings: Settings, properties: dict[str, str], kinds: Sequence[str] = KINDS) -> None:
-    """Ask Jira to delete everything of ``kinds`` (builds, deployments, devinfo, featureflags) sent with all
+def delete_by_properties(settings: Settings, properties: dict[str, str],
+                         apis: Sequence[DevOpsApi] = DEVOPS_APIS) -> None:
+    """Ask Jira's ``apis`` (builds, deployments, devinfo, featureflags) to delete everything sent with all
     of ``properties``."""
     with _client(settings) as client:
-        for kind in kinds:
-            client.delete_by_properties(kind, properties)  # type: ignore[arg-type]
+        for api in apis:
+            client.delete_by_properties(api, properties)

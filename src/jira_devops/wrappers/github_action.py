@@ -235,7 +235,7 @@ def write_outputs(path: str, outputs: Mapping[str, str]) -> None:
 class ReportedItem:
     """One build or deployment the CLI sent (or would send), with Jira's answer to it."""
 
-    kind: str
+    api: str
     name: str
     url: str
     state: str
@@ -247,7 +247,7 @@ class ReportedItem:
 
 def reported_items(result: Mapping[str, Any]) -> list[ReportedItem]:
     """Every item the CLI sent, with Jira's answer to it, as the result's ``items`` lists them."""
-    return [ReportedItem(kind=str(item.get("api") or ""), name=str(item.get("name") or item.get("key") or ""),
+    return [ReportedItem(api=str(item.get("api") or ""), name=str(item.get("name") or item.get("key") or ""),
                          url=str(item.get("url") or ""), state=str(item.get("state") or ""),
                          environment=str(item.get("environment") or ""),
                          keys=tuple(str(key) for key in item.get("issueKeys") or []),
@@ -306,7 +306,7 @@ def summary_markdown(command: str, run: CliRun, site: Optional[str]) -> str:
         return markdown_link(key, f"{site}/browse/{quote(key)}") if site else markdown_text(key)
 
     if items:
-        deploy = any(item.kind == "deployments" for item in items)
+        deploy = any(item.api == "deployments" for item in items)
         header = ["Item", *(["Environment"] if deploy else []), "State", "Issue keys", "Jira"]
         lines.append("| " + " | ".join(header) + " |")
         lines.append("|" + "---|" * len(header))

@@ -77,22 +77,33 @@ def markdown_table() -> str:
 
 if TYPE_CHECKING:  # mypy checks that every module listed above provides what the CLI calls
     from jira_devops.cli.commands import (
+        check,
         context,
         delete,
         delete_build,
         delete_deploy,
+        delete_dev,
+        delete_flag,
+        delete_repository,
         demo,
         emulator,
         flush,
         gate_status,
         get_build,
         get_deploy,
+        get_flag,
+        get_repository,
+        hook,
         keys,
         outbox_list,
         report_build,
         report_deploy,
+        report_dev,
+        report_flag,
     )
 
-    _CHECKED: tuple[CommandModule, ...] = (report_build, report_deploy, context, keys, gate_status, get_build,
-                                           get_deploy, delete_build, delete_deploy, delete, flush, outbox_list,
-                                           emulator, demo)
+    _CHECKED: tuple[CommandModule, ...] = (
+        report_build, report_deploy, context, keys, gate_status, get_build, get_deploy, delete_build,
+        delete_deploy, report_dev, report_flag, hook, get_repository, delete_repository, delete_dev, get_flag,
+        delete_flag, delete, flush, outbox_list, check, emulator, demo,
+    )

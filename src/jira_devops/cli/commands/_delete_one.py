@@ -1,4 +1,4 @@
-"""What ``delete-build`` and ``delete-deploy`` share: find the key, confirm, delete, say so."""
+"""What the delete commands share: confirm unless ``--yes``, delete, and say what was deleted."""
 
 from __future__ import annotations
 
@@ -36,4 +36,20 @@ def delete_one(args: argparse.Namespace, settings: Settings, find: Callable[...,
     if printer.as_json:
         printer.json({"deleted": key.to_json()})
     printer.line(f"deleted: {key.describe()}")
+    return 0
+
+
+def delete_in_background(args: argparse.Namespace, settings: Settings, what: str, delete: Callable[[], None],
+                         answer: dict[str, Any]) -> int:
+    """Confirm the deletion of ``what`` unless ``--yes``, ask Jira to delete, and say that Jira accepted it
+    (these APIs delete in the background); ``--json`` prints ``answer`` marked asynchronous."""
+    from jira_devops.cli.output import Printer  # noqa: PLC0415
+    from jira_devops.cli.prompt import confirm  # noqa: PLC0415
+
+    confirm(what, yes=args.yes)
+    delete()
+    printer = Printer(as_json=bool(settings.json), quiet=bool(settings.quiet))
+    if printer.as_json:
+        printer.json({**answer, "asynchronous": True})
+    printer.line(f"Jira accepted the deletion of {what} (it deletes in the background)")
     return 0

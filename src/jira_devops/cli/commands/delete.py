@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from jira_devops.cli.commands._delete_one import add_yes_argument
+from jira_devops.cli.commands._delete_one import add_yes_argument, delete_in_background
 from jira_devops.settings import Settings
 
 NAME = "delete"
@@ -22,18 +22,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Validate the properties, confirm, and ask Jira to delete."""
-    from jira_devops.cli.output import Printer  # noqa: PLC0415
-    from jira_devops.cli.prompt import confirm  # noqa: PLC0415
-    from jira_devops.jira.manage import KIND_NAMES, KINDS, delete_by_properties, properties_to_delete  # noqa: PLC0415
+    from jira_devops.jira.manage import API_NAMES, delete_by_properties, properties_to_delete  # noqa: PLC0415
+    from jira_devops.jira.models import DEVOPS_APIS  # noqa: PLC0415
 
     properties = properties_to_delete(settings.property)
-    kinds = KINDS if args.kind == "all" else (args.kind,)
+    apis = DEVOPS_APIS if args.kind == "all" else tuple(api for api in DEVOPS_APIS if api == args.kind)
     matching = " and ".join(f"{key}={value}" for key, value in properties.items())
-    what = f"every {' and every '.join(KIND_NAMES[kind] for kind in kinds)} reported with {matching}"
-    confirm(what, yes=args.yes)
-    delete_by_properties(settings, properties, kinds)
-    printer = Printer(as_json=bool(settings.json), quiet=bool(settings.quiet))
-    if printer.as_json:
-        printer.json({"deleted": list(kinds), "properties": properties, "asynchronous": True})
-    printer.line(f"Jira accepted the deletion of {what} (it deletes in the background)")
-    return 0
+    what = f"every {' and every '.join(API_NAMES[api] for api in apis)} reported with {matching}"
+    return delete_in_background(args, settings, what, lambda: delete_by_properties(settings, properties, apis),
+                                {"deleted": list(apis), "properties": properties})

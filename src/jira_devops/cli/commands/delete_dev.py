@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from jira_devops.cli.commands._delete_one import add_yes_argument
+from jira_devops.cli.commands._delete_one import add_yes_argument, delete_in_background
 from jira_devops.settings import Settings
 
 NAME = "delete-dev"
@@ -24,8 +24,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Confirm, delete, and say so."""
-    from jira_devops.cli.output import Printer  # noqa: PLC0415
-    from jira_devops.cli.prompt import confirm  # noqa: PLC0415
     from jira_devops.delivery.devinfo import stored_repository_id  # noqa: PLC0415
     from jira_devops.jira.manage import delete_devinfo_entity  # noqa: PLC0415
 
@@ -37,11 +35,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         entity_type, entity_id = "pull_request", args.pull_request
     what = f"{entity_type.replace('_', ' ')} {entity_id} of repository {repository_id}"
-    confirm(what, yes=args.yes)
-    delete_devinfo_entity(settings, repository_id, entity_type, entity_id)
-    printer = Printer(as_json=bool(settings.json), quiet=bool(settings.quiet))
-    if printer.as_json:
-        printer.json({"deleted": {"repositoryId": repository_id, "type": entity_type, "id": entity_id},
-                      "asynchronous": True})
-    printer.line(f"Jira accepted the deletion of {what} (it deletes in the background)")
-    return 0
+    return delete_in_background(
+        args, settings, what, lambda: delete_devinfo_entity(settings, repository_id, entity_type, entity_id),
+        {"deleted": {"repositoryId": repository_id, "type": entity_type, "id": entity_id}})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from jira_devops.cli.commands._delete_one import add_yes_argument
+from jira_devops.cli.commands._delete_one import add_yes_argument, delete_in_background
 from jira_devops.settings import Settings
 
 NAME = "delete-flag"
@@ -19,16 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Confirm, delete, and say so."""
-    from jira_devops.cli.output import Printer  # noqa: PLC0415
-    from jira_devops.cli.prompt import confirm  # noqa: PLC0415
     from jira_devops.delivery.devinfo import stored_flag_id  # noqa: PLC0415
     from jira_devops.jira.manage import delete_flag  # noqa: PLC0415
 
     flag_id = stored_flag_id(settings)
-    confirm(f"feature flag {flag_id}", yes=args.yes)
-    delete_flag(settings, flag_id)
-    printer = Printer(as_json=bool(settings.json), quiet=bool(settings.quiet))
-    if printer.as_json:
-        printer.json({"deleted": {"flagId": flag_id}, "asynchronous": True})
-    printer.line(f"Jira accepted the deletion of feature flag {flag_id} (it deletes in the background)")
-    return 0
+    return delete_in_background(args, settings, f"feature flag {flag_id}", lambda: delete_flag(settings, flag_id),
+                                {"deleted": {"flagId": flag_id}})
