@@ -6,6 +6,10 @@ started it: ``subprocess.run``, ``communicate``, or a pipe read line by line), e
 dirs for the test client secrets and for every access token the token caches under the temp dirs hold.
 Any hit fails the run. The one line that must hold a secret, the runner's ``::add-mask::`` command that
 hides it, is left out.
+
+Run in parallel (pytest-xdist), each worker searches what its own tests' children printed and writes its
+count and hits to ``secret-sweep.json`` in its temp dir; the controller, which runs no test, searches the
+reports and outbox files of every worker, adds the workers' results, and fails the run on any hit.
 """
 
 from __future__ import annotations
@@ -100,8 +104,20 @@ def _communicate(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> Any:
     return out, err
 
 
+_WORKER_RESULT = "secret-sweep.json"
+
+
+def _role(config: pytest.Config) -> str:
+    """``worker`` or ``controller`` of a parallel run, or ``alone``."""
+    if hasattr(config, "workerinput"):
+        return "worker"
+    return "controller" if config.getoption("dist", "no") != "no" else "alone"
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Watch every subprocess the tests start."""
+    """Watch every subprocess the tests start (not the controller's: its children are the workers)."""
+    if _role(config) == "controller":
+        return
     subprocess.Popen.__init__ = _init  # type: ignore[method-assign]
     subprocess.Popen.communicate = _communicate  # type: ignore[method-assign]
 
@@ -153,6 +169,11 @@ def _outbox_files(base: Path) -> list[str]:
 _summary: list[str] = []
 
 
+def _hits(needles: set[str], haystack: list[str]) -> list[str]:
+    return sorted({f"a value starting {needle[:3]!r} is in output #{index}" for index, text in enumerate(haystack)
+                   for needle in needles if needle in text})
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Search every output for the secrets and tokens; a hit fails the run."""
     from support.cli import OUTPUTS
@@ -162,11 +183,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     base = factory.getbasetemp()
     needles = _secrets_and_tokens(base)
-    haystack = [_without_mask_commands(text) for text in (*OUTPUTS, *_captured, *_subprocess_output)]
-    haystack += _outbox_files(base)
-    hits = sorted({f"a value starting {needle[:3]!r} is in output #{index}" for index, text in enumerate(haystack)
-                   for needle in needles if needle in text})
-    _summary.append(f"secret sweep: {len(haystack)} outputs and outbox files searched for {len(needles)} "
+    role = _role(session.config)
+    children = [_without_mask_commands(text) for text in (*OUTPUTS, *_subprocess_output)]
+    if role == "worker":
+        (base / _WORKER_RESULT).write_text(json.dumps({"searched": len(children),
+                                                       "hits": _hits(needles, children)}), encoding="utf-8")
+        return
+    haystack = [_without_mask_commands(text) for text in _captured] + children + _outbox_files(base)
+    searched, hits = len(haystack), _hits(needles, haystack)
+    for result in sorted(base.glob(f"*/{_WORKER_RESULT}")) if role == "controller" else []:
+        worker = json.loads(result.read_text(encoding="utf-8"))
+        searched += worker["searched"]
+        hits += [f"{result.parent.name}: {hit}" for hit in worker["hits"]]
+    _summary.append(f"secret sweep: {searched} outputs and outbox files searched for {len(needles)} "
                     f"secrets and tokens: {len(hits)} hits")
     _summary.extend(f"  {hit}" for hit in hits)
     if hits:
