@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, count
+from itertools import compress
 from typing import Any, NamedTuple, Optional, Protocol, Union
 
 from jira_devops.errors import UsageError
@@ -346,7 +346,7 @@ class KeyCollector:
 
         for _shas, messages in blocks:
             start = 0
-            for index in compress(count(), map(operator.not_, map(bytes.isascii, messages))):
+            for index in compress(range(len(messages)), map(operator.not_, map(bytes.isascii, messages))):
                 message = messages[index]
                 if wide_glue(message) is None:
                     continue
