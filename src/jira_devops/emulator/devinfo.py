@@ -11,12 +11,12 @@ Repository fields and each entity are replaced only by a higher ``updateSequence
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from typing import Any, Optional
 
-from jira_devops.emulator.state import ENTITY_LISTS, EmulatorState, StoredItem, StoredRepository
+from jira_devops.emulator.state import ENTITY_LISTS, StoredItem, StoredRepository
 from jira_devops.emulator.submissions import (
     Answer,
+    ApiSubmissions,
     accepted,
     error_array,
     note_unknown,
@@ -24,7 +24,6 @@ from jira_devops.emulator.submissions import (
     split_issue_keys,
     update_sequence_filter,
 )
-from jira_devops.emulator.validation import RequestValidator
 
 MAX_ENTITIES = 1000
 MAX_ENTITIES_SHOWN = 400
@@ -67,13 +66,10 @@ def _repository_list_errors(repositories: list[Any]) -> list[str]:
     return messages
 
 
-class DevinfoSubmissions:
+class DevinfoSubmissions(ApiSubmissions):
     """Applies Development information submissions and deletions to an :class:`EmulatorState`."""
 
-    def __init__(self, state: EmulatorState, projects: Collection[str]) -> None:
-        self.state = state
-        self.projects = frozenset(projects)
-        self.validator = RequestValidator("devinfo")
+    API = "devinfo"
 
     # --- submit ---------------------------------------------------------------------------------------
 

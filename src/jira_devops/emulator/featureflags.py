@@ -7,12 +7,12 @@ replaced only by a higher ``updateSequenceId``.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Any
 
-from jira_devops.emulator.state import EmulatorState, StoredItem
+from jira_devops.emulator.state import StoredItem
 from jira_devops.emulator.submissions import (
     Answer,
+    ApiSubmissions,
     accepted,
     error_array,
     note_unknown,
@@ -20,16 +20,12 @@ from jira_devops.emulator.submissions import (
     split_issue_keys,
     update_sequence_filter,
 )
-from jira_devops.emulator.validation import RequestValidator
 
 
-class FlagSubmissions:
+class FlagSubmissions(ApiSubmissions):
     """Applies Feature flag submissions and deletions to an :class:`EmulatorState`."""
 
-    def __init__(self, state: EmulatorState, projects: Collection[str]) -> None:
-        self.state = state
-        self.projects = frozenset(projects)
-        self.validator = RequestValidator("featureflags")
+    API = "featureflags"
 
     def submit(self, body: Any) -> Answer:
         """``POST /bulk``."""

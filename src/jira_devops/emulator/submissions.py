@@ -112,6 +112,18 @@ def note_unknown(keys: IssueKeys, response: dict[str, Any], unknown_associations
     unknown_associations.extend(keys.unknown_associations)
 
 
+class ApiSubmissions:
+    """What the submissions of one API hold: the state they change, the projects Jira knows, and the
+    validator of the API's published schema (``API`` names it)."""
+
+    API = ""
+
+    def __init__(self, state: EmulatorState, projects: Collection[str]) -> None:
+        self.state = state
+        self.projects = frozenset(projects)
+        self.validator = RequestValidator(self.API)
+
+
 @dataclass(frozen=True)
 class BulkRequest:
     """A bulk request that passed the request-level checks: its items and its properties as text."""
