@@ -157,7 +157,8 @@ class _Planner:
         source = f"the CI's previous successful commit ({ci.provider_name})"
         plan = self._between(previous, self.head, source, given=False)
         if plan.base == self.head:
-            return self._rerun(plan, "the CI's previous successful commit is HEAD itself (a re-run)")
+            return self._head_only(plan.base_source,
+                                   why="the CI's previous successful commit is HEAD itself (a re-run)")
         return plan
 
     def pr_base(self, ci: CiContext) -> CommitRange:
@@ -171,11 +172,9 @@ class _Planner:
         source = f"the merge base with {branch} ({named_by})"
         target = self._branch_tip(branch)
         if target is None:
-            plan = CommitRange(tip=self.head, limit=1, text=short(self.head), base_source=source)
-            plan.warnings.append(f"{named_by} names the branch {branch!r}, which is neither in this checkout nor "
-                                 f"fetchable from {self.settings.remote!r}; reading HEAD only (fetch it, or give "
-                                 f"--since {self.settings.remote}/{branch})")
-            return plan
+            return self._head_only(source, warning=f"{named_by} names the branch {branch!r}, which is neither in "
+                                   f"this checkout nor fetchable from {self.settings.remote!r}; reading HEAD only "
+                                   f"(fetch it, or give --since {self.settings.remote}/{branch})")
         base = self.repo.merge_base(self.head, target)
         if base is None and self.repo.is_shallow() and deepens(self.settings):
             done = self.repo.deepen_until(self.settings.remote, [self.head, target],
@@ -184,14 +183,12 @@ class _Planner:
             self.deepen_failure = f"; {done.failure}" if done.failure else ""
             base = self.repo.merge_base(self.head, target)
         if base is None:
-            plan = CommitRange(tip=self.head, limit=1, text=short(self.head), base_source=source)
-            plan.warnings.append(f"HEAD and {branch} have no common commit in this checkout"
-                                 f"{' (shallow clone)' if self.repo.is_shallow() else ''}; reading HEAD only "
-                                 f"({SHALLOW_FIX}){self.deepen_failure}")
-            return plan
+            return self._head_only(source, warning=f"HEAD and {branch} have no common commit in this checkout"
+                                   f"{' (shallow clone)' if self.repo.is_shallow() else ''}; reading HEAD only "
+                                   f"({SHALLOW_FIX}){self.deepen_failure}")
         plan = self._between(base, self.head, source, given=False)
         if plan.base == self.head:
-            return self._rerun(plan, f"HEAD is already on {branch}")
+            return self._head_only(plan.base_source, why=f"HEAD is already on {branch}")
         return plan
 
     def _branch_tip(self, branch: str) -> Optional[str]:
@@ -222,9 +219,8 @@ class _Planner:
         if last.rollback:
             deployed = self.repo.resolve_commit(last.base)
             if deployed is None:
-                plan = CommitRange(tip=self.head, limit=1, text=short(self.head), base_source=last.source)
-                plan.warnings.append(f"rollback: the deployed commit {last.base[:12]} ({last.source}) is not in "
-                                     f"this repository; reading HEAD only ({SHALLOW_FIX})")
+                plan = self._head_only(last.source, warning=f"rollback: the deployed commit {last.base[:12]} "
+                                       f"({last.source}) is not in this repository; reading HEAD only ({SHALLOW_FIX})")
                 plan.warnings[:0] = list(last.warnings)
                 return plan
             plan = self._between(self.head, deployed, f"rollback from {last.source}", given=False,
@@ -235,16 +231,21 @@ class _Planner:
         else:
             plan = self._between(last.base, self.head, f"last deploy, from {last.source}", given=False)
             if plan.base == self.head:
-                plan = self._rerun(plan, "the last deployed commit is HEAD itself (a redeploy)")
+                plan = self._head_only(plan.base_source, why="the last deployed commit is HEAD itself (a redeploy)")
         plan.warnings[:0] = list(last.warnings)
         return plan
 
     # --- shared steps --------------------------------------------------------------------------------------
 
-    def _rerun(self, plan: CommitRange, why: str) -> CommitRange:
-        again = CommitRange(tip=self.head, limit=1, text=short(self.head), base_source=plan.base_source)
-        again.explanation.append(f"{why}: reading HEAD's message")
-        return again
+    def _head_only(self, source: Optional[str], *, warning: str = "", why: str = "") -> CommitRange:
+        """The plan that reads HEAD's message alone, with the ``warning`` that says why it had to, or the
+        ``why`` that explains it for ``--verbose`` when nothing is wrong."""
+        plan = CommitRange(tip=self.head, limit=1, text=short(self.head), base_source=source)
+        if warning:
+            plan.warnings.append(warning)
+        if why:
+            plan.explanation.append(f"{why}: reading HEAD's message")
+        return plan
 
     def _between(self, base_ref: str, tip: str, source: str, *, given: bool,
                  base_is_head: bool = False) -> CommitRange:
