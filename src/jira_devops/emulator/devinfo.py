@@ -19,6 +19,7 @@ from jira_devops.emulator.submissions import (
     ApiSubmissions,
     accepted,
     error_array,
+    is_stale,
     note_unknown,
     open_bulk_request,
     split_issue_keys,
@@ -140,8 +141,8 @@ class DevinfoSubmissions(ApiSubmissions):
         with self.state.lock:
             table = repository.entities[name]
             current = table.get(entity["id"])
-            if current is not None and current.item["updateSequenceId"] >= entity["updateSequenceId"]:
-                return  # out of order: Jira keeps the newer data and says nothing
+            if is_stale(current, entity, "updateSequenceId"):
+                return
             table.pop(entity["id"], None)  # the newest last, as the page and a get show them
             table[entity["id"]] = StoredItem(item=entity, properties={}, issue_keys=keys)
             self.state.save()

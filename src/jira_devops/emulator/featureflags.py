@@ -15,6 +15,7 @@ from jira_devops.emulator.submissions import (
     ApiSubmissions,
     accepted,
     error_array,
+    is_stale,
     note_unknown,
     open_bulk_request,
     split_issue_keys,
@@ -52,8 +53,8 @@ class FlagSubmissions(ApiSubmissions):
     def _store(self, flag: dict[str, Any], properties: dict[str, str], keys: list[str]) -> None:
         with self.state.lock:
             current = self.state.flags.get(flag["id"])
-            if current is not None and current.item["updateSequenceId"] >= flag["updateSequenceId"]:
-                return  # out of order: Jira keeps the newer data and says nothing
+            if is_stale(current, flag, "updateSequenceId"):
+                return
             self.state.flags[flag["id"]] = StoredItem(item=flag, properties=properties, issue_keys=keys)
             self.state.save()
 

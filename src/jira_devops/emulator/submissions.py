@@ -112,6 +112,12 @@ def note_unknown(keys: IssueKeys, response: dict[str, Any], unknown_associations
     unknown_associations.extend(keys.unknown_associations)
 
 
+def is_stale(current: Optional[StoredItem], item: dict[str, Any], sequence: str) -> bool:
+    """Whether ``item`` is no newer than the stored ``current`` by its ``sequence`` field: then Jira keeps
+    the stored data and says nothing (an out-of-order update is not an error)."""
+    return current is not None and current.item[sequence] >= item[sequence]
+
+
 class ApiSubmissions:
     """What the submissions of one API hold: the state they change, the projects Jira knows, and the
     validator of the API's published schema (``API`` names it)."""
@@ -227,8 +233,8 @@ class Submissions:
             table = state.table(kind)
             key: tuple[Any, ...] = build_key(item) if kind == "builds" else deployment_key(item)
             current = table.get(key)
-            if current is not None and current.item["updateSequenceNumber"] >= item["updateSequenceNumber"]:
-                return  # out of order: Jira keeps the newer data and says nothing
+            if is_stale(current, item, "updateSequenceNumber"):
+                return
             stored = StoredItem(item=item, properties=properties, issue_keys=keys)
             if current is not None and current.gate is not None:
                 stored.gate = current.gate  # an update (e.g. pending -> successful) keeps the gate's decision
